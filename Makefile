@@ -1,0 +1,33 @@
+# Quick start: `make run` and `make test`. Both create .venv and install the package first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup run test build lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(PY) -m mbrl_ref reproduce fig8.2 --runs 30 --json build/fig8_2.json --plot build/fig8_2.png
+
+test: setup
+	$(PY) -m pytest -q -n 2
+
+build: setup
+	$(VENV)/bin/mbrl-course build
+
+lint: setup
+	$(VENV)/bin/ruff check
+
+bench: setup
+	$(PY) bench/fig8_2.py
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,73 @@
+"""Build a submission notebook from a student notebook and a variant source file.
+
+A *variant* is Python source that defines some of the notebook's graded globals (classes,
+functions, answer variables) in its own style. Every code cell of the student notebook that
+defines one of the variant's top-level names is replaced: the first such cell receives the whole
+variant source, later ones are emptied. Used to prove that graders are fair (alternative correct
+solutions earn full marks, typical bugs lose exactly the points they should) and to generate the
+sample submissions shipped for `make run`.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from pathlib import Path
+
+import nbformat
+
+
+def defined_names(source: str) -> set[str]:
+    """Return the top-level names that `source` binds (classes, functions, assignments)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(
+            node.target, ast.Name
+        ):
+            names.add(node.target.id)
+    return names
+
+
+def make_submission(
+    student_nb: nbformat.NotebookNode, variant_src: str
+) -> nbformat.NotebookNode:
+    """Return a copy of `student_nb` whose cells defining the variant's names hold the variant.
+
+    Raises ValueError if no cell of the notebook defines any of the variant's names, so that a
+    renamed stub in a master cannot silently turn a variant into a no-op.
+    """
+    wanted = defined_names(variant_src)
+    if not wanted:
+        raise ValueError("the variant defines no top-level names")
+    nb = copy.deepcopy(student_nb)
+    placed = False
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if defined_names(cell.source) & wanted:
+            cell.source = variant_src if not placed else ""
+            cell.outputs = []
+            cell.execution_count = None
+            placed = True
+    if not placed:
+        raise ValueError(f"no cell of the notebook defines any of {sorted(wanted)}")
+    return nb
+
+
+def write_submission(student_nb_path: Path, variant_path: Path, out_path: Path) -> Path:
+    """Read a student notebook and a variant file, write the submission notebook to `out_path`."""
+    nb = nbformat.read(student_nb_path, as_version=4)
+    sub = make_submission(nb, Path(variant_path).read_text(encoding="utf-8"))
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(sub, out_path)
+    return out_path
