@@ -29,13 +29,23 @@ def defined_names(source: str) -> set[str]:
             names.add(node.name)
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Name):
-                    names.add(target.id)
+                names.update(_target_names(target))
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(
             node.target, ast.Name
         ):
             names.add(node.target.id)
     return names
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    """Names bound by an assignment target, unpacking tuples/lists (`a, b = 1, 2`)."""
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*(_target_names(t) for t in target.elts))
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return set()
 
 
 def make_submission(

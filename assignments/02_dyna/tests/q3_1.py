@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q3_1"
+points = 1
+
+@test_case(points=0, hidden=False)
+def test_q3_1_format(q3_1):
+    assert isinstance(q3_1, str) and q3_1.strip().lower() in ('a', 'b', 'c', 'd'), 'set q3_1 to one of the strings "a", "b", "c" or "d"'
+

@@ -1,0 +1,140 @@
+"""The `mbrl-course` command: build, validate, grade and run the course assignments.
+
+    mbrl-course build [--only NAME] [--check]   regenerate assignments/ and autograder/
+    mbrl-course validate [NAME ...]             solution 100 %, blank 0, no leaks, timings
+    mbrl-course grade ...                       batch grading (mbrl_ref.course.grade:main)
+    mbrl-course run ...                         `make run` pipeline (mbrl_ref.course.grade:run_main)
+
+`grade` and `run` are dispatched, with their arguments untouched, to modules imported lazily so
+that `build` and `validate` work on their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DISPATCHED = {
+    "grade": ("mbrl_ref.course.grade", "main", "grade submissions in batch (see `grade --help`)"),
+    "run": ("mbrl_ref.course.grade", "run_main", "build, grade the samples, print the gradebook"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mbrl-course", description="Instructor tooling for the model-based RL assignments."
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="repository root holding solutions/, assignments/, autograder/ (default: this repo)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p_build = sub.add_parser("build", help="regenerate assignments/ and autograder/ from masters")
+    p_build.add_argument(
+        "--only", action="append", metavar="NAME", help="build only this master (repeatable)"
+    )
+    p_build.add_argument(
+        "--check",
+        action="store_true",
+        help="build into a temporary folder and list differences with the committed tree; "
+        "exit 1 if anything is stale",
+    )
+
+    p_val = sub.add_parser("validate", help="check solutions, blank notebooks, leaks and timings")
+    p_val.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
+    p_val.add_argument(
+        "--engine",
+        choices=("auto", "trusted", "otter"),
+        default="auto",
+        help="grading engine: our trusted runner, otter run, or auto (trusted when available)",
+    )
+    p_val.add_argument("--no-leaks", dest="leaks", action="store_false", help="skip the leak scan")
+
+    for name, (_, _, help_text) in DISPATCHED.items():
+        sub.add_parser(name, help=help_text, add_help=False)
+    return parser
+
+
+def _dispatch(command: str, argv: list[str]) -> int:
+    module_name, func_name, _ = DISPATCHED[command]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        print(f"mbrl-course {command}: not available ({exc})", file=sys.stderr)
+        return 2
+    result = getattr(module, func_name)(argv)
+    return int(result or 0)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from . import build
+
+    layout = build.default_layout(args.root)
+    try:
+        if args.check:
+            problems = build.check(layout, args.only)
+            if problems:
+                print("The generated tree is stale; run `mbrl-course build` and commit:")
+                for line in problems:
+                    print(f"  {line}")
+                return 1
+            names = build.select_masters(layout, args.only)
+            print(f"Up to date: {', '.join(names) or 'no masters'}")
+            return 0
+        names = build.build(layout, args.only)
+    except build.BuildError as exc:
+        print(f"mbrl-course build: {exc}", file=sys.stderr)
+        return 2
+    for name in names:
+        print(f"built assignments/{name}/ and autograder/{name}/{name}-autograder.zip")
+    if not names:
+        print(f"no masters found under {layout.solutions}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from . import build, validate
+
+    layout = build.default_layout(args.root)
+    try:
+        reports = validate.validate_all(
+            layout, args.names or None, engine=args.engine, leaks=args.leaks, progress=print
+        )
+    except validate.ValidationError as exc:
+        print(f"mbrl-course validate: {exc}", file=sys.stderr)
+        return 2
+    print(validate.format_reports(reports))
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `mbrl-course` with `argv` (default: sys.argv[1:]); return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # grade/run own their options: hand everything after the command to them untouched.
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in DISPATCHED:
+            return _dispatch(token, argv[index + 1 :])
+        if token == "--root":
+            index += 2
+        elif token.startswith("--root="):
+            index += 1
+        else:
+            break
+    args = _parser().parse_args(argv)
+    if args.command == "build":
+        return _build(args)
+    if args.command == "validate":
+        return _validate(args)
+    return _dispatch(args.command, [])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

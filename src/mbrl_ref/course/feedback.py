@@ -1,0 +1,151 @@
+"""Per-submission feedback in Markdown: score, what passed and failed, the tests' messages.
+
+Feedback is meant to be handed to students, so it must never reveal hidden test code. Test
+messages are written by the tests (in student words, see docs/design.md rule 7), but a message
+may still carry a traceback or a line of a test's source. :class:`CodeScrubber` removes such
+lines: traceback frames, and any line identical to a code line of the autograder's test files.
+Hidden tests are listed by name and outcome only when they pass; when they fail, their message
+is shown (it names the defect), scrubbed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from pathlib import Path
+
+from .gradebook import GradeRecord, TestRecord, natural_key, points_str
+
+_FRAME = re.compile(r'^\s*File ".*", line \d+')
+_REMOVED = "[test code removed]"
+MAX_MESSAGE_CHARS = 2000
+
+
+def code_lines(source: str) -> set[str]:
+    """The stripped lines of `source` that hold code (not only strings or comments)."""
+    lines = source.splitlines()
+    out: set[str] = set()
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return {ln.strip() for ln in lines if len(ln.strip()) >= 8}
+    skip = {
+        tokenize.STRING, tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE,
+        tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER,
+    }
+    fstring_parts = {getattr(tokenize, n) for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, n)}
+    code_rows = {
+        tok.start[0] for tok in tokens if tok.type not in skip and tok.type not in fstring_parts
+    }
+    for row in code_rows:
+        text = lines[row - 1].strip() if 0 < row <= len(lines) else ""
+        if len(text) >= 8:  # short lines like `else:` or `)` reveal nothing
+            out.add(text)
+    return out
+
+
+class CodeScrubber:
+    """Removes traceback frames and test-source lines from messages shown to students."""
+
+    def __init__(self, autograder_dir: Path | None = None):
+        self.lines: set[str] = set()
+        if autograder_dir is not None:
+            for f in sorted(Path(autograder_dir).glob("tests/*.py")):
+                try:
+                    self.lines |= code_lines(f.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError):
+                    continue
+
+    def __call__(self, message: str) -> str:
+        """`message` with every revealing line replaced by a marker, cut to a sane length."""
+        out: list[str] = []
+        skip_next = False
+        for line in str(message).splitlines():
+            if skip_next:
+                skip_next = False
+                if line.startswith("    "):
+                    continue
+            if _FRAME.match(line):
+                skip_next = True  # the frame's next line is the source line it points at
+                if not out or out[-1] != _REMOVED:
+                    out.append(_REMOVED)
+                continue
+            if line.strip() in self.lines:
+                if not out or out[-1] != _REMOVED:
+                    out.append(_REMOVED)
+                continue
+            out.append(line)
+        text = "\n".join(out).strip()
+        if len(text) > MAX_MESSAGE_CHARS:
+            text = text[:MAX_MESSAGE_CHARS] + "\n… (message cut)"
+        return text
+
+
+def _fence(text: str) -> str:
+    """`text` in a fenced block that its own backticks cannot close."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}text\n{text}\n{ticks}"
+
+
+def _test_line(t: TestRecord) -> str:
+    """One Markdown bullet for a test outcome."""
+    mark = "passed" if t.passed else "FAILED"
+    kind = "hidden test" if t.hidden else "public test"
+    pts = f"{points_str(t.points if t.passed else 0)}/{points_str(t.max_points)}"
+    return f"- **{mark}** `{t.name}` ({kind}, {pts} points)"
+
+
+def render(record: GradeRecord, scrub: CodeScrubber | None = None) -> str:
+    """The Markdown feedback for one submission."""
+    scrub = scrub or CodeScrubber()
+    out = [
+        f"# Feedback: {record.id}",
+        "",
+        f"- Assignment: {record.assignment or 'unknown'}",
+        f"- Status: **{record.status}**",
+        f"- Score: **{points_str(record.total)} / {points_str(record.possible)}** auto-graded points",
+    ]
+    if record.reason:
+        out.append(f"- Note: {scrub(record.reason)}")
+    if record.status != "graded":
+        out += [
+            "",
+            {
+                "invalid": "Your submission could not be graded as handed in (see the note above).",
+                "timeout": "Grading stopped at the time limit: some code runs too long or never ends.",
+                "error": "Grading failed for a reason outside your code's tests; ask your instructor.",
+            }.get(record.status, ""),
+        ]
+    if record.tests or record.possible_per_question:
+        out += ["", "## Questions", "", "| question | points | out of |", "|---|---:|---:|"]
+        earned = record.questions
+        for q, m in record.possible_per_question.items():
+            out.append(f"| {q} | {points_str(earned.get(q, 0.0))} | {points_str(m)} |")
+    if record.tests:
+        by_q: dict[str, list[TestRecord]] = {}
+        for t in record.tests:
+            by_q.setdefault(t.question, []).append(t)
+        out += ["", "## Tests"]
+        for q in sorted(by_q, key=natural_key):
+            out += ["", f"### {q}", ""]
+            for t in by_q[q]:
+                out.append(_test_line(t))
+                if not t.passed and t.message:
+                    msg = scrub(t.message)
+                    if msg:
+                        out += ["", _fence(msg), ""]
+    out += [
+        "",
+        "Manual (written) questions are graded separately and are not included above.",
+        "",
+    ]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
+
+
+def write_feedback(record: GradeRecord, path: Path, scrub: CodeScrubber | None = None) -> Path:
+    """Write the feedback file of `record` to `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(record, scrub), encoding="utf-8")
+    return path

@@ -1,0 +1,565 @@
+"""Trusted test runner: grade one notebook against an otter autograder without trusting it.
+
+The student's code runs only in a sandboxed worker (:mod:`mbrl_ref.course.sandbox`); the test
+cases of ``AUTOGRADER_DIR/tests/*.py`` (otter exception-style files) run here, in the grading
+process, with proxies for the student's objects. Nothing from the submission is unpickled; only
+the ``.ipynb`` JSON is read.
+
+Command line (used by the batch grader, one subprocess per submission)::
+
+    python -m mbrl_ref.course.runner NOTEBOOK AUTOGRADER_DIR [--timeout S] [--json OUT]
+
+prints (or writes to OUT) the :class:`SubmissionResult` as JSON, exit code 0 whenever a result
+was produced (whatever the submission did). Schema (``SubmissionResult.to_dict()``)::
+
+    {
+      "status": "graded" | "timeout" | "invalid" | "error",
+      "reason": str,                 # one line; "" when nothing notable happened
+      "score": float, "possible": float,
+      "questions": {"q1_1": {"score": float, "possible": float}, ...},
+      "outcomes": [{"question": str, "name": str, "hidden": bool, "points": float,
+                    "max_points": float, "passed": bool, "message": str}, ...],
+      "cell_errors": [{"cell": int, "type": str, "msg": str}, ...],   # notebook execution
+      "isolation": {"level": "namespaces" | "best-effort", "user": str, ...},
+      "duration_s": float,           # wall time of grade_notebook
+      "timings": {"execute": float,  # worker start + notebook execution (all runs)
+                  "tests": float,    # running the test cases (incl. restarts)
+                  "rpc_calls": number}
+    }
+
+``message`` of a hidden test is its assertion/exception message only, never its source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import glob
+import inspect
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import types
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mbrl_ref.course.sandbox import isolation
+from mbrl_ref.course.sandbox.client import (
+    NotebookRun,
+    StaleProxy,
+    WorkerBroken,
+    WorkerClient,
+    WorkerDied,
+    WorkerTimeout,
+)
+from mbrl_ref.course.sandbox.proxy import GlobalsView, StudentCodeError
+
+STATUSES = ("graded", "timeout", "invalid", "error")
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class TestOutcome:
+    """The result of one test case."""
+
+    __test__ = False  # not a pytest test class
+
+    question: str
+    name: str
+    hidden: bool
+    points: float
+    max_points: float
+    passed: bool
+    message: str
+
+
+@dataclass
+class SubmissionResult:
+    """The grading result of one submission (see the module docstring for the JSON schema)."""
+
+    status: str
+    reason: str
+    outcomes: list[TestOutcome] = field(default_factory=list)
+    cell_errors: list[dict[str, Any]] = field(default_factory=list)
+    isolation: dict[str, Any] = field(default_factory=dict)
+    duration_s: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        """Points earned over all test cases."""
+        return float(sum(o.points for o in self.outcomes))
+
+    @property
+    def possible(self) -> float:
+        """Points available over all test cases."""
+        return float(sum(o.max_points for o in self.outcomes))
+
+    def per_question(self) -> dict[str, dict[str, float]]:
+        """``{question: {"score": s, "possible": p}}`` in test-file order."""
+        out: dict[str, dict[str, float]] = {}
+        for o in self.outcomes:
+            q = out.setdefault(o.question, {"score": 0.0, "possible": 0.0})
+            q["score"] += o.points
+            q["possible"] += o.max_points
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (schema in the module docstring)."""
+        return {"status": self.status, "reason": self.reason, "score": self.score,
+                "possible": self.possible, "questions": self.per_question(),
+                "outcomes": [asdict(o) for o in self.outcomes], "cell_errors": self.cell_errors,
+                "isolation": self.isolation, "duration_s": round(self.duration_s, 3),
+                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SubmissionResult:
+        """Inverse of :meth:`to_dict` (used by callers reading the CLI's JSON)."""
+        return cls(status=d["status"], reason=d["reason"],
+                   outcomes=[TestOutcome(**o) for o in d.get("outcomes", [])],
+                   cell_errors=list(d.get("cell_errors", [])),
+                   isolation=dict(d.get("isolation", {})), duration_s=d.get("duration_s", 0.0),
+                   timings=dict(d.get("timings", {})))
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+class InvalidNotebook(Exception):
+    """The submission is not a readable Jupyter notebook."""
+
+
+def read_code_cells(notebook_path: str | os.PathLike[str]) -> list[tuple[int, str]]:
+    """``[(cell_index, source)]`` of the code cells; plain JSON parsing, nothing executed."""
+    p = Path(notebook_path)
+    try:
+        if p.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise InvalidNotebook(f"notebook larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
+        nb = json.loads(p.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as e:
+        raise InvalidNotebook(f"cannot read the notebook as JSON: {str(e)[:200]}") from e
+    if type(nb) is not dict or type(nb.get("cells")) is not list:
+        raise InvalidNotebook("not a Jupyter notebook (no cells list)")
+    cells = []
+    for i, c in enumerate(nb["cells"]):
+        if type(c) is not dict or c.get("cell_type") != "code":
+            continue
+        src = c.get("source", "")
+        if type(src) is list:
+            src = "".join(s for s in src if type(s) is str)
+        if type(src) is not str:
+            raise InvalidNotebook(f"cell {i} has an invalid source")
+        cells.append((i, src))
+    return cells
+
+
+@dataclass
+class _Case:
+    question: str
+    name: str
+    hidden: bool
+    max_points: float
+    func: Any
+    failure_message: str | None
+    all_or_nothing: bool
+
+
+class test_case:  # noqa: N801 - same name and signature as otter.test_files.test_case
+    """Light stand-in for otter's ``test_case`` decorator (importing otter costs seconds)."""
+
+    def __init__(self, name: str | None = None, points: float | None = None,
+                 hidden: bool = False, success_message: str | None = None,
+                 failure_message: str | None = None) -> None:
+        self.name, self.points, self.hidden = name, points, hidden
+        self.success_message, self.failure_message = success_message, failure_message
+        self.test_func: Any = None
+
+    def __call__(self, func: Any) -> test_case:
+        self.test_func = func
+        return self
+
+
+def _importer(real: Any) -> Any:
+    fake = types.ModuleType("otter.test_files")
+    fake.test_case = test_case  # type: ignore[attr-defined]
+
+    def __import__(name: str, globals: Any = None, locals: Any = None,  # noqa: A002, N807
+                   fromlist: Any = (), level: int = 0) -> Any:
+        if name in ("otter.test_files", "otter.test_files.exception_test") and fromlist:
+            return fake
+        return real(name, globals, locals, fromlist, level)
+
+    return __import__
+
+
+def resolve_points(total: Any, declared: list[float | None]) -> list[float]:
+    """Otter 7's point rules: explicit case points; the file's ``points`` split over the rest."""
+    if isinstance(total, list):
+        if len(total) != len(declared):
+            raise ValueError("points list length differs from the number of test cases")
+        declared, total = [float(p) for p in total], None
+    pre = sum(p for p in declared if p is not None)
+    n_none = sum(p is None for p in declared)
+    if total is not None:
+        if pre > total:
+            raise ValueError("more points in test cases than allowed for the question")
+        rest = (total - pre) / n_none if n_none else 0.0
+    elif pre == 0 and all(p in (0, None) for p in declared):
+        rest = 1 / n_none if n_none else 0.0
+    else:
+        rest = 0.0
+    return [float(p) if p is not None else float(rest) for p in declared]
+
+
+def load_tests(autograder_dir: str | os.PathLike[str]) -> list[_Case]:
+    """Parse ``tests/*.py`` (instructor-trusted otter exception-style files) in this process."""
+    cases: list[_Case] = []
+    for path in sorted(glob.glob(os.path.join(os.fspath(autograder_dir), "tests", "*.py"))):
+        src = Path(path).read_text()
+        bi = dict(vars(builtins))
+        bi["__import__"] = _importer(builtins.__import__)
+        env: dict[str, Any] = {"__name__": f"_mbrl_test_{Path(path).stem}", "__file__": path,
+                               "__builtins__": bi}
+        exec(compile(src, path, "exec"), env)
+        if "name" not in env:
+            raise ValueError(f"test file {path} does not define 'name'")
+        qname = str(env["name"])
+        tcs = [v for v in env.values() if isinstance(v, test_case)]
+        for i, tc in enumerate(tcs):
+            if tc.name is None:
+                tc.name = f"{qname} - {i + 1}"
+        pts = resolve_points(env.get("points"), [tc.points for tc in tcs])
+        for tc, p in zip(tcs, pts, strict=True):
+            cases.append(_Case(question=qname, name=str(tc.name), hidden=bool(tc.hidden),
+                               max_points=p, func=tc.test_func,
+                               failure_message=tc.failure_message,
+                               all_or_nothing=bool(env.get("all_or_nothing", False))))
+    return cases
+
+
+def stage_support_files(autograder_dir: Path, dest: Path, names: Sequence[str]) -> None:
+    """Copy the public support files (``files:`` of the assignment) into the worker's directory."""
+    zips = sorted(autograder_dir.glob("*.zip"))
+    for name in names:
+        src = autograder_dir / name
+        if not src.exists() and (autograder_dir / "files" / name).exists():
+            src = autograder_dir / "files" / name  # Gradescope layout
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+        else:
+            for z in zips:
+                _extract_from_zip(z, f"files/{name}", dest / name)
+
+
+def _extract_from_zip(zpath: Path, prefix: str, dest: Path) -> None:
+    with zipfile.ZipFile(zpath) as zf:
+        for info in zf.infolist():
+            n = info.filename
+            if not (n == prefix or n.startswith(prefix + "/")) or info.is_dir():
+                continue
+            rel = Path(n[len(prefix):].lstrip("/"))
+            if rel.is_absolute() or ".." in rel.parts:
+                continue
+            target = dest / rel if str(rel) not in ("", ".") else dest
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as fin, open(target, "wb") as fout:
+                shutil.copyfileobj(fin, fout)
+
+
+def _copy_mpl_cache(dest: Path) -> None:
+    src = Path(os.environ.get("MPLCONFIGDIR", Path.home() / ".cache" / "matplotlib"))
+    (dest).mkdir(exist_ok=True)
+    for f in glob.glob(str(src / "fontlist-*.json")):
+        shutil.copy2(f, dest)
+
+
+# --------------------------------------------------------------------------- grading
+
+
+def _seed_for(case: _Case) -> int:
+    return zlib.crc32(f"{case.question}/{case.name}".encode())
+
+
+def _failure_text(e: BaseException, case: _Case) -> str:
+    if isinstance(e, AssertionError):
+        msg = str(e).strip() or ("A hidden test failed." if case.hidden else "A test failed.")
+    elif isinstance(e, StudentCodeError):
+        msg = str(e)
+    elif isinstance(e, WorkerDied):
+        msg = ("Your code ended the notebook's process while this test ran (os._exit, a crash, "
+               "or the memory limit).")
+    elif isinstance(e, WorkerTimeout):
+        msg = "This test ran out of time (an infinite loop, or much too slow)."
+    elif isinstance(e, WorkerBroken):
+        msg = "Your code interfered with the grader's communication channel."
+    else:
+        msg = f"{type(e).__name__}: {str(e)[:1000]}"
+    if case.failure_message:
+        msg = f"{case.failure_message}\n{msg}"
+    return msg
+
+
+class _Session:
+    """Runs the notebook in a worker and restarts it (bounded) when the student's code kills it."""
+
+    def __init__(self, *, cells: list[tuple[int, str]], workdir: Path, hidden: list[str],
+                 keep: list[str], probes: list[str], memory_mb: int, cell_timeout: float,
+                 output_limit: int, cpu_seconds: int, stderr_path: str, deadline: float,
+                 max_restarts: int) -> None:
+        self.kw = dict(cells=cells, workdir=str(workdir), hidden=hidden, keep=keep,
+                       probes=probes, memory_mb=memory_mb, cell_timeout=cell_timeout,
+                       output_limit=output_limit, cpu_seconds=cpu_seconds,
+                       stderr_path=stderr_path)
+        self.deadline, self.max_restarts = deadline, max_restarts
+        self.skip: set[int] = set()
+        self.notes: list[str] = []
+        self.restarts = 0
+        self.client: WorkerClient | None = None
+        self.run: NotebookRun | None = None
+        self.first_run: NotebookRun | None = None
+
+    def start(self) -> NotebookRun:
+        """Start a worker and execute the notebook, skipping cells that killed earlier workers."""
+        while True:
+            client = WorkerClient(skip=self.skip, **self.kw)  # type: ignore[arg-type]
+            client.start()
+            run = client.run_notebook(self.deadline)
+            if self.first_run is None:
+                self.first_run = run
+            if run.ready or run.timed_out:
+                self.client, self.run = client, run
+                return run
+            bad = run.died_in_cell if run.died_in_cell is not None else run.hung_in_cell
+            if bad is None or self.restarts >= self.max_restarts or not run.report:
+                self.client, self.run = client, run
+                return run
+            what = "ended the process" if run.died_in_cell is not None else "hung past its limit"
+            self.notes.append(f"cell {bad} {what} and was skipped")
+            self.skip.add(bad)
+            self.restarts += 1
+
+    def restart(self) -> bool:
+        """Restart after a test killed the worker; False when out of restarts or time."""
+        if self.client is not None:
+            self.client.kill()
+        if self.restarts >= self.max_restarts or time.monotonic() >= self.deadline:
+            self.client = None
+            return False
+        self.restarts += 1
+        run = self.start()
+        return run.ready
+
+
+def grade_notebook(notebook_path: str | os.PathLike[str], autograder_dir: str | os.PathLike[str],
+                   *, timeout: float = 600.0, cell_timeout: float = 120.0,
+                   test_timeout: float | None = None, memory_mb: int = 4096,
+                   output_limit: int = 1_000_000,
+                   support_files: Sequence[str] = ("mbrl_envs",),
+                   hide_paths: Sequence[str | os.PathLike[str]] = (),
+                   max_restarts: int = 3) -> SubmissionResult:
+    """Grade one notebook: run it in the sandbox, then run every test case here with proxies.
+
+    ``timeout`` bounds everything (status ``timeout`` when exceeded); ``cell_timeout`` bounds
+    each notebook cell; ``test_timeout`` (default ``max(120, timeout / 3)``) bounds each test
+    case, after which the worker is restarted so the remaining tests still run.
+    """
+    t0 = time.monotonic()
+    if test_timeout is None:
+        test_timeout = max(120.0, timeout / 3)
+    deadline = t0 + timeout
+    nb_path = Path(notebook_path).resolve()
+    ag_dir = Path(autograder_dir).resolve()
+    try:
+        cells = read_code_cells(nb_path)
+    except InvalidNotebook as e:
+        return SubmissionResult("invalid", str(e), duration_s=time.monotonic() - t0)
+    added_path = str(ag_dir) not in sys.path
+    if added_path:  # tests import the support files (mbrl_envs) from the autograder, as otter does
+        sys.path.insert(0, str(ag_dir))
+    try:
+        return _grade_with_tests(nb_path, ag_dir, cells, t0, deadline, timeout=timeout,
+                                 cell_timeout=cell_timeout, test_timeout=test_timeout,
+                                 memory_mb=memory_mb, output_limit=output_limit,
+                                 support_files=support_files, hide_paths=hide_paths,
+                                 max_restarts=max_restarts)
+    finally:
+        if added_path and str(ag_dir) in sys.path:
+            sys.path.remove(str(ag_dir))
+
+
+def _grade_with_tests(nb_path: Path, ag_dir: Path, cells: list[tuple[int, str]], t0: float,
+                      deadline: float, *, timeout: float, cell_timeout: float,
+                      test_timeout: float, memory_mb: int, output_limit: int,
+                      support_files: Sequence[str], hide_paths: Sequence[str | os.PathLike[str]],
+                      max_restarts: int) -> SubmissionResult:
+    try:
+        cases = load_tests(ag_dir)
+    except Exception as e:
+        return SubmissionResult("error", f"cannot load the autograder tests: {e}",
+                                duration_s=time.monotonic() - t0)
+    if not cases:
+        return SubmissionResult("error", f"no tests found in {ag_dir / 'tests'}",
+                                duration_s=time.monotonic() - t0)
+
+    with tempfile.TemporaryDirectory(prefix="mbrl-grade-") as tmp:
+        private = Path(tmp)
+        workdir = private / "work"
+        workdir.mkdir()
+        os.chmod(tmp, 0o711)
+        shutil.copy2(nb_path, workdir / nb_path.name)
+        stage_support_files(ag_dir, workdir, support_files)
+        _copy_mpl_cache(workdir / ".mpl")
+        hidden = isolation.default_hidden_paths([ag_dir, nb_path.parent, *hide_paths])
+        import mbrl_ref
+
+        probes = [str(ag_dir / "tests"), str(nb_path), mbrl_ref.__file__]
+        session = _Session(cells=cells, workdir=workdir, hidden=hidden,
+                           keep=isolation.default_keep_paths(), probes=probes,
+                           memory_mb=memory_mb, cell_timeout=cell_timeout,
+                           output_limit=output_limit, cpu_seconds=int(timeout) + 5,
+                           stderr_path=str(private / "worker.stderr"), deadline=deadline,
+                           max_restarts=max_restarts)
+        try:
+            return _grade(session, cases, t0, deadline, test_timeout, output_limit)
+        finally:
+            if session.client is not None:
+                session.client.close()
+
+
+def _grade(session: _Session, cases: list[_Case], t0: float, deadline: float,
+           test_timeout: float, output_limit: int) -> SubmissionResult:
+    t_exec = time.monotonic()
+    run = session.start()
+    timings = {"execute": time.monotonic() - t_exec}
+    first = session.first_run or run
+    report = dict(first.report)
+    if first.report.get("problems"):
+        session.client and session.client.kill()
+        return SubmissionResult("error", "sandbox isolation failed: "
+                                + "; ".join(map(str, report["problems"]))[:500],
+                                isolation=report, duration_s=time.monotonic() - t0)
+    if not first.report:
+        return SubmissionResult("error", "the sandbox worker failed to start: "
+                                + (first.detail or "no details")[-300:],
+                                duration_s=time.monotonic() - t0)
+    notes = list(session.notes)
+    status = "graded"
+    outcomes: list[TestOutcome] = []
+    if run.timed_out:
+        status = "timeout"
+        notes.append("the notebook did not finish within the time limit")
+    elif not run.ready:
+        notes.append("the notebook's process ended early; no tests could run")
+        if session.client is not None:
+            session.client.kill()
+        session.client = None
+    timeouts = [e["cell"] for e in run.errors if e.get("type") == "CellTimeout"]
+    if timeouts:
+        notes.append(f"cell(s) {', '.join(map(str, timeouts))} exceeded the per-cell time limit")
+    if run.output_chars > output_limit:
+        notes.append(f"output truncated ({run.output_chars} characters printed)")
+
+    t_tests = time.monotonic()
+    rpc_calls = 0
+    for case in cases:
+        client = session.client
+        if status == "timeout" or client is None or time.monotonic() >= deadline:
+            if time.monotonic() >= deadline and status != "timeout":
+                status = "timeout"
+                notes.append("grading time limit reached before all tests ran")
+            outcomes.append(_outcome(case, False, "Not run: " + (
+                "time limit reached." if status == "timeout" else "the notebook could not run.")))
+            continue
+        client.begin_test(min(deadline, time.monotonic() + test_timeout))
+        before = client.rpc_count
+        try:
+            client.reseed(_seed_for(case))
+            params = list(inspect.signature(case.func).parameters)
+            kwargs = {p: (GlobalsView(client) if p == "env" else client.lookup(p)) for p in params}
+            case.func(**kwargs)
+        except (WorkerDied, WorkerTimeout, WorkerBroken) as e:
+            rpc_calls += client.rpc_count - before
+            outcomes.append(_outcome(case, False, _failure_text(e, case)))
+            what = {"WorkerDied": "ended the process", "WorkerTimeout": "timed out",
+                    "WorkerBroken": "corrupted the channel"}[type(e).__name__]
+            if session.restart():
+                notes.append(f"test {case.name} {what}; the notebook was re-run")
+            else:
+                notes.append(f"test {case.name} {what}; no restarts left")
+            continue
+        except StaleProxy as e:
+            outcomes.append(_outcome(case, False, f"StaleProxy: {e}"))
+        except Exception as e:
+            outcomes.append(_outcome(case, False, _failure_text(e, case)))
+        else:
+            outcomes.append(_outcome(case, True, ""))
+        rpc_calls += client.rpc_count - before
+    timings["tests"] = time.monotonic() - t_tests
+    timings["rpc_calls"] = float(rpc_calls)
+
+    _apply_all_or_nothing(outcomes, cases)
+    errs = [e for e in run.errors if e.get("type") != "CellTimeout"]
+    if errs:
+        notes.append(f"{len(errs)} cell(s) raised errors")
+    if first.detail and not run.ready:
+        notes.append(first.detail.splitlines()[-1][:200] if first.detail.splitlines() else "")
+    return SubmissionResult(status, "; ".join(n for n in notes if n), outcomes,
+                            cell_errors=run.errors or first.errors, isolation=report,
+                            duration_s=time.monotonic() - t0, timings=timings)
+
+
+def _outcome(case: _Case, passed: bool, message: str) -> TestOutcome:
+    return TestOutcome(case.question, case.name, case.hidden,
+                       case.max_points if passed else 0.0, case.max_points, passed, message)
+
+
+def _apply_all_or_nothing(outcomes: list[TestOutcome], cases: list[_Case]) -> None:
+    by_q: dict[str, list[int]] = {}
+    for i, c in enumerate(cases):
+        if c.all_or_nothing:
+            by_q.setdefault(c.question, []).append(i)
+    for idx in by_q.values():
+        if not all(outcomes[i].passed for i in idx):
+            for i in idx:
+                outcomes[i].points = 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: grade one notebook and print/write the result JSON."""
+    ap = argparse.ArgumentParser(prog="python -m mbrl_ref.course.runner", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("notebook")
+    ap.add_argument("autograder_dir")
+    ap.add_argument("--timeout", type=float, default=600.0)
+    ap.add_argument("--cell-timeout", type=float, default=120.0)
+    ap.add_argument("--test-timeout", type=float, default=None)
+    ap.add_argument("--memory-mb", type=int, default=4096)
+    ap.add_argument("--hide", action="append", default=[], help="extra path to hide")
+    ap.add_argument("--json", dest="json_out", default=None)
+    ns = ap.parse_args(argv)
+    try:
+        result = grade_notebook(ns.notebook, ns.autograder_dir, timeout=ns.timeout,
+                                cell_timeout=ns.cell_timeout, test_timeout=ns.test_timeout,
+                                memory_mb=ns.memory_mb,
+                                hide_paths=ns.hide)
+    except Exception as e:  # the tool itself failed: still produce a row
+        result = SubmissionResult("error", f"grader failure: {type(e).__name__}: {e}"[:500])
+    text = json.dumps(result.to_dict(), indent=1)
+    if ns.json_out:
+        Path(ns.json_out).write_text(text)
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,371 @@
+"""Batch grading orchestration (`mbrl-course grade`): statuses, isolation, outputs, exit codes.
+
+Most tests inject a fake runner (a tiny script speaking the runner's CLI and JSON) so they check
+the orchestration in milliseconds; the tests at the end use the real trusted runner on a tiny
+fixture assignment when the runner is available.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mbrl_ref.course import grade
+from mbrl_ref.course.grade import Job, Settings, grade_batch, main, write_outputs
+from mbrl_ref.course.submissions import discover
+
+ASSIGNMENT = "00_fixture"
+
+TEST_Q1 = '''\
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = None
+
+@test_case(points=2, hidden=False)
+def test_add_small(add):
+    assert add(1, 2) == 3, "add(1, 2) should return 3"
+
+@test_case(points=1, hidden=True)
+def test_add_negative(add):
+    SECRET_HIDDEN_LINE = add(-5, 2)
+    assert SECRET_HIDDEN_LINE == -3, "add() is wrong for negative numbers"
+'''
+
+TEST_Q2 = '''\
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2"
+points = 2
+
+@test_case(hidden=False)
+def test_answer_type(answer):
+    assert isinstance(answer, int), "answer should be an int"
+
+@test_case(hidden=True)
+def test_answer_value(answer):
+    assert answer == 42, "answer is not right"
+'''
+
+# The fake runner: answers like `python -m mbrl_ref.course.runner NB AG --timeout S --json OUT`.
+# It reads markers from the notebook's code: `FAKE_SLEEP=s`, `FAKE_CRASH`, `FAKE_SPAM`,
+# `FAKE_LOG=path` (append start/end times), and scores `add`/`answer` by looking at the source.
+FAKE_RUNNER = r'''
+import json, re, sys, time
+nb_path, ag, *rest = sys.argv[1:]
+out = rest[rest.index("--json") + 1]
+src = "\n".join("".join(c["source"]) for c in json.load(open(nb_path))["cells"] if c["cell_type"] == "code")
+log = re.search(r"FAKE_LOG=(\S+)", src)
+if log:
+    open(log.group(1), "a").write(f"start {time.time()}\n")
+m = re.search(r"FAKE_SLEEP=([\d.]+)", src)
+if m:
+    time.sleep(float(m.group(1)))
+if log:
+    open(log.group(1), "a").write(f"end {time.time()}\n")
+if "FAKE_CRASH" in src:
+    print("Traceback: the grader blew up", file=sys.stderr)
+    sys.exit(3)
+if "FAKE_SPAM" in src:
+    for _ in range(50):
+        sys.stdout.write("z" * 1_000_000)
+good_add = "return a + b" in src
+good_answer = "answer = 42" in src
+tb = 'File "/ag/tests/q1.py", line 12, in test_add_negative\n    SECRET_HIDDEN_LINE = add(-5, 2)'
+outcomes = [
+    dict(question="q1", name="test_add_small", hidden=False, points=2.0 if good_add else 0.0,
+         max_points=2.0, passed=good_add, message="" if good_add else "add(1, 2) should return 3"),
+    dict(question="q1", name="test_add_negative", hidden=True, points=1.0 if good_add else 0.0,
+         max_points=1.0, passed=good_add,
+         message="" if good_add else "add() is wrong for negative numbers\n" + tb),
+    dict(question="q2", name="test_answer_type", hidden=False, points=1.0, max_points=1.0,
+         passed=True, message=""),
+    dict(question="q2", name="test_answer_value", hidden=True, points=1.0 if good_answer else 0.0,
+         max_points=1.0, passed=good_answer, message="" if good_answer else "answer is not right"),
+]
+json.dump({"status": "graded", "reason": "", "outcomes": outcomes,
+           "timings": {"execute": 0.01}}, open(out, "w"))
+'''
+
+GOOD = "def add(a, b):\n    return a + b\n"
+BAD = "def add(a, b):\n    return a - b\n"
+
+
+def make_autograder(root: Path, name: str = ASSIGNMENT) -> Path:
+    """Write a tiny autograder folder (otter exception-style tests) and return its root."""
+    tests = root / name / "tests"
+    tests.mkdir(parents=True)
+    (tests / "q1.py").write_text(TEST_Q1)
+    (tests / "q2.py").write_text(TEST_Q2)
+    return root
+
+
+def notebook(*code: str, assignment: str | None = ASSIGNMENT) -> str:
+    """A student notebook with the given code cells (and otter metadata naming `assignment`)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Fixture")] + [
+        nbformat.v4.new_code_cell(c) for c in code
+    ]
+    if assignment:
+        nb.metadata["otter"] = {"assignment_name": assignment}
+    return nbformat.writes(nb)
+
+
+def fake_runner(tmp: Path) -> list[str]:
+    """Write the fake runner script and return the command that starts it."""
+    script = tmp / "fake_runner.py"
+    script.write_text(FAKE_RUNNER)
+    return [sys.executable, str(script)]
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """Hash of every file under `folder` (to prove inputs are untouched)."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch):
+    """Autograder root, fake runner command, and a submissions folder full of trouble."""
+    monkeypatch.setattr(grade, "KILL_GRACE", 0.5)
+    ag_root = make_autograder(tmp_path / "autograder")
+    subs = tmp_path / "subs"
+    (subs / "alice").mkdir(parents=True)
+    (subs / "bob").mkdir()
+    (subs / "alice" / "hw.ipynb").write_text(notebook(GOOD, "answer = 42"))
+    (subs / "bob" / "hw.ipynb").write_text(notebook(BAD, "answer = 41"))
+    (subs / "carol.ipynb").write_text(notebook(GOOD, "answer = 42")[:100])
+    (subs / "dave.ipynb").write_text("")
+    (subs / "erin.ipynb").write_text(notebook(assignment=ASSIGNMENT))
+    (subs / "frank.ipynb").write_text(notebook(GOOD, assignment="99_other"))
+    (subs / "gina.ipynb").write_text(notebook("FAKE_CRASH = 1"))
+    (subs / "hal.ipynb").write_text(notebook("FAKE_SLEEP=30"))
+    (subs / "ivan.ipynb").write_text(notebook("FAKE_SPAM = 1", GOOD))
+    (subs / "liam hw (copy 1).ipynb").write_text(notebook(GOOD, "answer = 42"))  # renamed
+    with zipfile.ZipFile(subs / "judy.zip", "w") as zf:
+        zf.writestr("judy.ipynb", notebook(GOOD, "answer = 42"))
+        zf.writestr(".OTTER_LOG", b"\x80\x04 pickle bytes that must never be loaded")
+        zf.writestr("__zip_filename__", "judy.zip")
+    with zipfile.ZipFile(subs / "kim.zip", "w") as zf:
+        zf.writestr(".OTTER_LOG", b"x")
+    (subs / ".ipynb_checkpoints").mkdir()
+    (subs / ".ipynb_checkpoints" / "hw-checkpoint.ipynb").write_text(notebook(GOOD))
+    (subs / "notes.txt").write_text("not a submission")
+    settings = Settings(
+        autograders=grade.find_autograders(ag_root), timeout=2.0, jobs=2,
+        runner_cmd=fake_runner(tmp_path), kill_grace=0.5,
+    )
+    return {"ag": ag_root, "subs": subs, "settings": settings, "tmp": tmp_path}
+
+
+def batch(env, assignment=ASSIGNMENT):
+    """Grade the fixture folder and return records by id."""
+    subs = discover([env["subs"]])
+    records = grade_batch([Job(s, assignment) for s in subs], env["settings"], progress=False)
+    return {r.id: r for r in records}
+
+
+def test_every_kind_of_bad_input_gets_its_row_and_the_batch_completes(env):
+    """Each troublesome submission yields one row with the right status, points and reason."""
+    rows = batch(env)
+    assert sorted(rows) == sorted([
+        "alice/hw.ipynb", "bob/hw.ipynb", "carol.ipynb", "dave.ipynb", "erin.ipynb",
+        "frank.ipynb", "gina.ipynb", "hal.ipynb", "ivan.ipynb", "judy.zip", "kim.zip",
+        "liam hw (copy 1).ipynb",
+    ])
+    status = {k: (r.status, r.total) for k, r in rows.items()}
+    assert status["alice/hw.ipynb"] == ("graded", 5.0)
+    assert status["bob/hw.ipynb"] == ("graded", 1.0)
+    assert status["judy.zip"] == ("graded", 5.0)
+    assert status["ivan.ipynb"] == ("graded", 4.0)
+    assert status["liam hw (copy 1).ipynb"] == ("graded", 5.0)
+    assert status["carol.ipynb"][0] == "invalid" and "JSON" in rows["carol.ipynb"].reason
+    assert status["dave.ipynb"][0] == "invalid" and "empty" in rows["dave.ipynb"].reason
+    assert status["erin.ipynb"][0] == "invalid" and "no code" in rows["erin.ipynb"].reason
+    assert status["frank.ipynb"][0] == "invalid" and "99_other" in rows["frank.ipynb"].reason
+    assert status["gina.ipynb"][0] == "error" and "exit code 3" in rows["gina.ipynb"].reason
+    assert status["hal.ipynb"][0] == "timeout" and "2 s" in rows["hal.ipynb"].reason
+    assert status["kim.zip"][0] == "invalid" and "no notebook" in rows["kim.zip"].reason
+    for r in rows.values():
+        assert r.possible == 5.0, r.id  # possible known even when nothing ran
+        if r.status != "graded":
+            assert r.total == 0.0 and r.reason
+
+
+def test_duplicate_file_names_in_different_folders_get_distinct_ids(tmp_path):
+    """Two students' `hw.ipynb` in two folders given separately keep distinct, readable ids."""
+    for d in ("sec1", "sec2"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "hw.ipynb").write_text(notebook(GOOD))
+    ids = [s.id for s in discover([tmp_path / "sec1", tmp_path / "sec2"])]
+    assert ids == ["sec1/hw.ipynb", "sec2/hw.ipynb"]
+
+
+def test_parallel_jobs_overlap(env, tmp_path):
+    """With --jobs 2, two slow submissions are graded at the same time."""
+    log = tmp_path / "times.log"
+    d = tmp_path / "par"
+    d.mkdir()
+    for k in range(2):
+        (d / f"s{k}.ipynb").write_text(notebook(f"FAKE_SLEEP=0.8\nFAKE_LOG={log}"))
+    recs = grade_batch([Job(s, ASSIGNMENT) for s in discover([d])], env["settings"], progress=False)
+    assert [r.status for r in recs] == ["graded", "graded"]
+    lines = log.read_text().splitlines()
+    starts = sorted(float(x.split()[1]) for x in lines if x.startswith("start"))
+    ends = sorted(float(x.split()[1]) for x in lines if x.startswith("end"))
+    assert starts[1] < ends[0], "the second job started only after the first ended"
+
+
+def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch, capsys):
+    """`grade` exits 0, writes CSV/JSON/feedback under --out, and leaves inputs byte-identical."""
+    before = tree_hashes(env["subs"])
+    monkeypatch.setattr(grade, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    out = env["tmp"] / "out"
+    rc = main([str(env["subs"]), "--assignment", ASSIGNMENT, "--out", str(out), "--jobs", "2",
+               "--timeout", "2", "--autograders", str(env["ag"]), "--no-progress"])
+    assert rc == 0
+    assert tree_hashes(env["subs"]) == before
+    with (out / "grades.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["submission", "assignment", "q1", "q2", "total", "possible", "status", "reason"]
+    bob = next(r for r in rows if r["submission"] == "bob/hw.ipynb")
+    assert (bob["q1"], bob["q2"], bob["total"], bob["possible"], bob["status"]) == ("0", "1", "1", "5", "graded")
+    doc = json.loads((out / "grades.json").read_text())
+    assert doc["assignments"][ASSIGNMENT]["questions"] == {"q1": 3.0, "q2": 2.0}
+    assert len(doc["submissions"]) == 12
+    fb = (out / "feedback" / "bob__hw.ipynb.md").read_text()
+    assert "add() is wrong for negative numbers" in fb and "FAILED" in fb
+    assert "SECRET_HIDDEN_LINE" not in fb and "/ag/tests" not in fb
+    assert "SECRET_HIDDEN_LINE" not in (out / "grades.json").read_text()
+    assert len(list((out / "feedback").glob("*.md"))) == 12
+    printed = capsys.readouterr().out
+    assert "grades.csv" in printed and "feedback" in printed
+
+
+def test_regrading_gives_identical_gradebooks(env, monkeypatch):
+    """Grading the same folder twice writes the same CSV."""
+    monkeypatch.setattr(grade, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    outs = []
+    for k in range(2):
+        out = env["tmp"] / f"out{k}"
+        assert main([str(env["subs"]), "-a", ASSIGNMENT, "-o", str(out), "--timeout", "2",
+                     "--autograders", str(env["ag"]), "--no-progress"]) == 0
+        outs.append((out / "grades.csv").read_text())
+    assert outs[0] == outs[1]
+
+
+def test_assignment_is_inferred_from_metadata_and_missing_metadata_is_explained(env):
+    """Without --assignment, metadata decides; a notebook without it is invalid with a hint."""
+    d = env["tmp"] / "infer"
+    d.mkdir()
+    (d / "a.ipynb").write_text(notebook(GOOD, "answer = 42"))
+    (d / "b.ipynb").write_text(notebook(GOOD, assignment=None))
+    (d / "c.ipynb").write_text(notebook(GOOD, assignment="77_unknown"))
+    recs = {r.id: r for r in grade_batch([Job(s) for s in discover([d])], env["settings"], progress=False)}
+    assert (recs["a.ipynb"].status, recs["a.ipynb"].assignment, recs["a.ipynb"].total) == ("graded", ASSIGNMENT, 5.0)
+    assert recs["b.ipynb"].status == "invalid" and "--assignment" in recs["b.ipynb"].reason
+    assert recs["c.ipynb"].status == "invalid" and "77_unknown" in recs["c.ipynb"].reason
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--assignment", "nope"], "no autograder for assignment 'nope'"),
+        (["--autograders", "EMPTY"], "no autograder built"),
+        (["MISSING_INPUT"], "no such file or folder"),
+        (["--out", "SUBS/inside"], "inside the submissions folder"),
+    ],
+)
+def test_tool_errors_exit_nonzero(env, capsys, extra, message):
+    """The tool exits 2 with a clear message only when it cannot work at all."""
+    (env["tmp"] / "empty").mkdir()
+    extra = [
+        e.replace("EMPTY", str(env["tmp"] / "empty")).replace("SUBS", str(env["subs"]))
+        .replace("MISSING_INPUT", str(env["tmp"] / "missing"))
+        for e in extra
+    ]
+    argv = [str(env["subs"]), "--out", str(env["tmp"] / "o"), "--autograders", str(env["ag"]), *extra]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_out_folder_with_foreign_files_is_refused(env, capsys):
+    """An existing --out folder not made by the tool is never overwritten."""
+    out = env["tmp"] / "mine"
+    out.mkdir()
+    (out / "grades.csv").write_text("the instructor's own file\n")
+    assert main([str(env["subs"]), "-o", str(out), "--autograders", str(env["ag"])]) == 2
+    assert (out / "grades.csv").read_text() == "the instructor's own file\n"
+    assert "not written by" in capsys.readouterr().err
+
+
+def test_write_outputs_replaces_its_own_stale_feedback(env):
+    """Feedback of an earlier batch in the tool's own --out folder is replaced, not accumulated."""
+    out = env["tmp"] / "out"
+    recs = grade_batch([Job(s, ASSIGNMENT) for s in discover([env["subs"] / "alice"])],
+                       env["settings"], progress=False)
+    write_outputs(recs, out, env["settings"].autograders)
+    (out / "feedback" / "old.md").write_text("stale")
+    write_outputs(recs, out, env["settings"].autograders)
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["hw.ipynb.md"]
+
+
+# ------------------------------------------------------------------ with the real trusted runner
+
+def _runner_available() -> bool:
+    try:
+        from mbrl_ref.course import runner  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_runner = pytest.mark.skipif(not _runner_available(), reason="trusted runner not written yet")
+
+REAL_CASES = {
+    "correct.ipynb": (notebook(GOOD, "answer = 42"), "graded", 5.0),
+    "buggy.ipynb": (notebook(BAD, "answer = 42"), "graded", 2.0),
+    "renamed_function.ipynb": (notebook("def plus(a, b):\n    return a + b", "answer = 42"), "graded", 2.0),
+    "raises.ipynb": (notebook(GOOD, "raise ValueError('oops')", "answer = 42"), "graded", 5.0),
+    "loop.ipynb": (notebook(GOOD, "while True:\n    pass", "answer = 42"), "timeout", 0.0),
+    # the runner skips a cell that kills the process and grades the rest
+    "os_exit.ipynb": (notebook(GOOD, "import os\nos._exit(3)", "answer = 42"), "graded", 5.0),
+    "prints_a_lot.ipynb": (
+        notebook("import sys\nfor _ in range(200):\n    sys.stdout.write('y' * 1_000_000)", GOOD, "answer = 42"),
+        "graded", 5.0,
+    ),
+}
+
+
+@pytest.mark.slow
+@needs_runner
+def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
+    """The real runner gives each fixture case its status and score, twice in a row."""
+    ag_root = make_autograder(tmp_path / "autograder")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for fname, (text, _, _) in REAL_CASES.items():
+        (subs / fname).write_text(text)
+    settings = Settings(autograders=grade.find_autograders(ag_root), timeout=8.0, jobs=2, kill_grace=5.0)
+    before = tree_hashes(subs)
+    runs = []
+    for _ in range(2):
+        recs = {r.id: r for r in grade_batch([Job(s, ASSIGNMENT) for s in discover([subs])], settings, progress=False)}
+        runs.append({k: (r.status, r.total) for k, r in recs.items()})
+        for fname, (_, status, total) in REAL_CASES.items():
+            assert (recs[fname].status, recs[fname].total) == (status, total), (fname, recs[fname].reason)
+    assert runs[0] == runs[1]
+    assert tree_hashes(subs) == before

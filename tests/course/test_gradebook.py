@@ -1,0 +1,128 @@
+"""Gradebook files (grades.csv / grades.json), the printed table, and Markdown feedback."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from mbrl_ref.course.feedback import CodeScrubber, code_lines, render
+from mbrl_ref.course.gradebook import (
+    GradeRecord,
+    TestRecord,
+    format_table,
+    natural_key,
+    points_str,
+    write_csv,
+    write_json,
+)
+
+
+def rec(id_, status="graded", tests=(), assignment="02_dyna", reason="", qmax=None):
+    """A record with the given tests and question table."""
+    return GradeRecord(
+        id=id_, source=f"/subs/{id_}", assignment=assignment, status=status, reason=reason,
+        tests=list(tests), question_max=qmax if qmax is not None else {"q1_2": 2.0, "q1_10": 1.0},
+    )
+
+
+def t(q, name, passed, pts, hidden=False, msg=""):
+    """A test outcome."""
+    return TestRecord(q, name, hidden, pts if passed else 0.0, pts, passed, msg)
+
+
+def sample_records():
+    """A graded, an invalid and a timeout record of one assignment, plus one of another."""
+    return [
+        rec("bob.ipynb", tests=[t("q1_2", "a", True, 2.0), t("q1_10", "b", False, 1.0, True, "wrong")]),
+        rec("alice.ipynb", status="invalid", reason="invalid notebook JSON\n(line 3)"),
+        rec("carl.ipynb", status="timeout", reason="did not finish"),
+        rec("dora.ipynb", assignment="01_model_learning", qmax={"q1_2": 3.0, "q2": 1.0},
+            tests=[t("q1_2", "x", True, 3.0), t("q2", "y", True, 1.0)]),
+    ]
+
+
+def test_points_are_short_and_noise_free():
+    """Points print as 2, 1.5, 0.3333 (no float noise)."""
+    assert [points_str(x) for x in (2.0, 1.5, 1 / 3, 0.1 + 0.2, 0)] == ["2", "1.5", "0.3333", "0.3", "0"]
+
+
+def test_natural_order_of_questions():
+    """q1_10 sorts after q1_2."""
+    assert sorted(["q1_10", "q1_2", "q2_1"], key=natural_key) == ["q1_2", "q1_10", "q2_1"]
+
+
+def test_csv_schema_and_rows(tmp_path):
+    """grades.csv has the documented columns, one row per submission, blanks for foreign questions."""
+    path = write_csv(sample_records(), tmp_path / "grades.csv")
+    with path.open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == [
+        "submission", "assignment", "q1_2", "q1_10", "q2", "total", "possible", "status", "reason"
+    ]
+    by = {r["submission"]: r for r in rows}
+    assert [r["submission"] for r in rows] == ["alice.ipynb", "bob.ipynb", "carl.ipynb", "dora.ipynb"]
+    assert (by["bob.ipynb"]["q1_2"], by["bob.ipynb"]["q1_10"], by["bob.ipynb"]["q2"]) == ("2", "0", "")
+    assert (by["bob.ipynb"]["total"], by["bob.ipynb"]["possible"]) == ("2", "3")
+    assert (by["alice.ipynb"]["total"], by["alice.ipynb"]["possible"], by["alice.ipynb"]["status"]) == ("0", "3", "invalid")
+    assert by["alice.ipynb"]["reason"] == "invalid notebook JSON (line 3)"  # one line
+    assert (by["dora.ipynb"]["q2"], by["dora.ipynb"]["total"], by["dora.ipynb"]["possible"]) == ("1", "4", "4")
+
+
+def test_json_holds_assignments_and_tests(tmp_path):
+    """grades.json lists each assignment's question table and every test outcome."""
+    doc = json.loads(write_json(sample_records(), tmp_path / "g.json").read_text())
+    assert doc["format"] == "mbrl-course-grades/1"
+    assert doc["assignments"]["02_dyna"] == {"questions": {"q1_2": 2.0, "q1_10": 1.0}, "possible": 3.0}
+    bob = next(s for s in doc["submissions"] if s["submission"] == "bob.ipynb")
+    assert bob["questions"]["q1_10"] == {"points": 0.0, "max_points": 1.0}
+    assert bob["tests"][1]["message"] == "wrong" and bob["tests"][1]["hidden"] is True
+
+
+def test_table_groups_by_assignment_and_fits_width():
+    """The printed table has one block per assignment, statuses, scores and reasons, within width."""
+    text = format_table(sample_records(), width=100)
+    assert "== 01_model_learning ==" in text and "== 02_dyna ==" in text
+    assert "2/3" in text and "invalid" in text and "did not finish" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+    narrow = format_table(sample_records(), width=60)
+    assert "q1_10" not in narrow.splitlines()[1]  # question columns dropped when too wide
+
+
+def test_code_lines_are_code_not_strings():
+    """Only lines holding code count; message strings and comments do not."""
+    src = 'def test_x(f):\n    """Docstring line here."""\n    assert f(1) == 2, (\n        "f(1) should be 2 here"\n    )\n'
+    lines = code_lines(src)
+    assert "assert f(1) == 2, (" in lines and "def test_x(f):" in lines
+    assert '"f(1) should be 2 here"' not in lines and '"""Docstring line here."""' not in lines
+
+
+def test_feedback_hides_test_code_but_keeps_messages(tmp_path):
+    """Feedback shows failures with their messages; traceback frames and test source lines are removed."""
+    tests = tmp_path / "ag" / "tests"
+    tests.mkdir(parents=True)
+    tests.joinpath("q1_10.py").write_text(
+        "def test_b(f):\n    SECRET_EXPECTED = f(3) * 17 + 4\n    assert SECRET_EXPECTED == 55, 'f is wrong for 3'\n"
+    )
+    msg = (
+        "f is wrong for 3\nTraceback (most recent call last):\n"
+        '  File "/ag/tests/q1_10.py", line 2, in test_b\n    SECRET_EXPECTED = f(3) * 17 + 4\n'
+        "SECRET_EXPECTED = f(3) * 17 + 4\nAssertionError: f is wrong for 3"
+    )
+    r = rec("bob.ipynb", tests=[t("q1_2", "a", True, 2.0), t("q1_10", "test_b", False, 1.0, True, msg)])
+    md = render(r, CodeScrubber(tmp_path / "ag"))
+    assert "SECRET_EXPECTED" not in md and "/ag/tests" not in md
+    assert "f is wrong for 3" in md and "**FAILED** `test_b` (hidden test, 0/1 points)" in md
+    assert "**passed** `a`" in md and "| q1_10 | 0 | 1 |" in md and "2 / 3" in md
+
+
+def test_feedback_for_ungradable_submission_says_why():
+    """An invalid submission's feedback gives the reason and zero points."""
+    md = render(rec("alice.ipynb", status="invalid", reason="invalid notebook JSON (line 3)"))
+    assert "**invalid**" in md and "invalid notebook JSON" in md and "0 / 3" in md
+
+
+def test_feedback_messages_cannot_break_out_of_their_code_block():
+    """Backticks in a message do not end its fenced block."""
+    r = rec("x", tests=[t("q1_2", "a", False, 2.0, msg="```\n# Injected heading")])
+    md = render(r)
+    assert "````text\n```\n# Injected heading\n````" in md

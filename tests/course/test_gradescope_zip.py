@@ -1,0 +1,125 @@
+"""The autograder zip grades unchanged in Gradescope's /autograder layout (in a temporary folder)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from mbrl_ref.course import build
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE_SOLUTIONS = Path(__file__).parent / "fixtures_build" / "solutions"
+FIXTURE = "00_tiny"
+REAL = build.default_layout(REPO)
+REAL_MASTERS = list(build.discover_masters(REAL.solutions))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> build.Layout:
+    """The fixture master built once into a temporary repository."""
+    root = tmp_path_factory.mktemp("repo")
+    shutil.copytree(FIXTURE_SOLUTIONS, root / "solutions")
+    layout = build.Layout(root=root, ref_pkg=REAL.ref_pkg)
+    build.build(layout)
+    return layout
+
+
+def run_like_gradescope(
+    zip_path: Path, submission: Path, root: Path, *, otter_grade: bool = False
+) -> dict:
+    """Unpack `zip_path` as Gradescope does under `root`, grade `submission`, return results.json.
+
+    Instead of running setup.sh (which installs Miniforge), the entry point is pointed at this
+    virtualenv's python through MBRL_AUTOGRADER_PYTHON. With `otter_grade`, an empty
+    results/results.pkl is present first, as `otter grade` (Docker) arranges it.
+    """
+    for sub in ("source", "submission", "results"):
+        (root / sub).mkdir(parents=True)
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(root / "source")
+    (root / "submission_metadata.json").write_text("{}")
+    shutil.copyfile(submission, root / "submission" / submission.name)
+    shutil.copyfile(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "run_autograder").chmod(0o755)
+    if otter_grade:
+        (root / "results" / "results.pkl").write_bytes(b"")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AUTOGRADER_ROOT")}
+    env.update(
+        AUTOGRADER_ROOT=str(root),
+        MBRL_AUTOGRADER_PYTHON=sys.executable,
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    proc = subprocess.run(
+        [str(root / "run_autograder")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    results = root / "results" / "results.json"
+    assert results.is_file(), (
+        f"no results.json (rc={proc.returncode})\n{proc.stdout}\n{proc.stderr}"
+    )
+    return json.loads(results.read_text())
+
+
+def scores(results: dict) -> tuple[float, float]:
+    """(score, possible) of a Gradescope results.json."""
+    tests = [t for t in results.get("tests", []) if "max_score" in t and t["max_score"] is not None]
+    possible = float(sum(t["max_score"] for t in tests))
+    score = results.get("score")
+    if score is None:
+        score = sum(t.get("score") or 0 for t in tests)
+    return float(score), possible
+
+
+def test_fixture_zip_grades_solution_and_blank_with_trusted_runner(
+    built: build.Layout, tmp_path: Path
+) -> None:
+    """Through run_autograder, the fixture solution earns 5/5 and the blank student notebook 0."""
+    zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
+    solution = built.autograder / FIXTURE / f"{FIXTURE}.ipynb"
+    blank = built.assignments / FIXTURE / f"{FIXTURE}.ipynb"
+    assert scores(run_like_gradescope(zip_path, solution, tmp_path / "sol" / "autograder")) == (
+        5,
+        5,
+    )
+    score, _ = scores(run_like_gradescope(zip_path, blank, tmp_path / "blank" / "autograder"))
+    assert score == 0
+
+
+@pytest.mark.slow
+def test_fixture_zip_under_otter_grade_uses_otters_runner(
+    built: build.Layout, tmp_path: Path
+) -> None:
+    """When `otter grade` runs the zip (results.pkl present), otter's own grading gives 5/5."""
+    zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
+    solution = built.autograder / FIXTURE / f"{FIXTURE}.ipynb"
+    results = run_like_gradescope(zip_path, solution, tmp_path / "autograder", otter_grade=True)
+    assert scores(results) == (5, 5)
+    assert (tmp_path / "autograder" / "results" / "results.pkl").stat().st_size > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REAL_MASTERS or [None])
+def test_committed_zip_grades_the_solution_in_full(name: str | None, tmp_path: Path) -> None:
+    """Each committed autograder zip gives its own solution notebook full marks."""
+    if name is None:  # no masters yet
+        assert not list(REAL.autograder.glob("*/*-autograder.zip"))
+        return
+    from mbrl_ref.course.validate import expected_possible
+
+    ag = REAL.autograder / name
+    results = run_like_gradescope(
+        ag / f"{name}-autograder.zip", ag / f"{name}.ipynb", tmp_path / "autograder"
+    )
+    possible = expected_possible(ag)
+    assert scores(results) == (possible, possible), json.dumps(results, indent=1)[:4000]

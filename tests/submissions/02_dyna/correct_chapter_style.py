@@ -1,0 +1,96 @@
+"""The chapter's own code style: global np.random, its TabularModel and DynaQ (plus random tie-breaking), a while-loop run_episodes."""
+
+import numpy as np
+
+
+class TabularModel:
+    """The chapter's count-based model (implementation layer), global np.random."""
+
+    def __init__(self, n_states, n_actions):
+        self.n_states = n_states
+        self.n_actions = n_actions
+        self.transition_counts = np.zeros((n_states, n_actions, n_states))
+        self.reward_sum = np.zeros((n_states, n_actions))
+        self.visit_counts = np.zeros((n_states, n_actions))
+
+    def update(self, s, a, r, s_prime):
+        self.transition_counts[s, a, s_prime] += 1
+        self.reward_sum[s, a] += r
+        self.visit_counts[s, a] += 1
+
+    def predict(self, s, a):
+        if self.visit_counts[s, a] == 0:
+            return None, None
+        probs = self.transition_counts[s, a] / self.visit_counts[s, a]
+        s_prime = np.random.choice(self.n_states, p=probs)
+        r = self.reward_sum[s, a] / self.visit_counts[s, a]
+        return s_prime, r
+
+    def sample_experienced(self):
+        experienced = np.where(self.visit_counts > 0)
+        if len(experienced[0]) == 0:
+            return None
+        idx = np.random.randint(len(experienced[0]))
+        return experienced[0][idx], experienced[1][idx]
+
+
+class DynaQ:
+    """The chapter's Dyna-Q (implementation layer) with random tie-breaking."""
+
+    def __init__(self, n_states, n_actions, alpha=0.1, gamma=0.99, epsilon=0.1, planning_steps=10):
+        self.n_states = n_states
+        self.n_actions = n_actions
+        self.alpha = alpha
+        self.gamma = gamma
+        self.epsilon = epsilon
+        self.planning_steps = planning_steps
+        self.Q = np.zeros((n_states, n_actions))
+        self.model = TabularModel(n_states, n_actions)
+
+    def select_action(self, state):
+        if np.random.random() < self.epsilon:
+            return np.random.randint(self.n_actions)
+        q = self.Q[state]
+        return np.random.choice(np.where(q == q.max())[0])
+
+    def update(self, s, a, r, s_prime, done):
+        # Direct RL update
+        target = r if done else r + self.gamma * self.Q[s_prime].max()
+        self.Q[s, a] += self.alpha * (target - self.Q[s, a])
+
+        # Model learning
+        self.model.update(s, a, r, s_prime)
+
+        # Planning
+        for _ in range(self.planning_steps):
+            sim = self.model.sample_experienced()
+            if sim is None:
+                break
+            s_sim, a_sim = sim
+            s_next, r_sim = self.model.predict(s_sim, a_sim)
+            if s_next is not None:
+                target = r_sim + self.gamma * self.Q[s_next].max()
+                self.Q[s_sim, a_sim] += self.alpha * (target - self.Q[s_sim, a_sim])
+
+
+def run_episodes(agent, env, n_episodes, max_steps=10_000):
+    steps_per_episode = []
+    for _ in range(n_episodes):
+        state, _ = env.reset()
+        steps = 0
+        done = False
+        while not done and steps < max_steps:
+            action = agent.select_action(state)
+            next_state, reward, terminated, truncated, _ = env.step(action)
+            agent.update(state, action, reward, next_state, terminated)
+            state = next_state
+            steps += 1
+            done = terminated or truncated
+        steps_per_episode.append(steps)
+    return np.array(steps_per_episode)
+
+
+q2_2 = "b"
+q3_1 = "b"
+q3_2 = 10_500
+q3_3 = "d"
