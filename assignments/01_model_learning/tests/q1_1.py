@@ -1,0 +1,12 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1_1"
+points = 1
+
+@test_case(points=0, hidden=False)
+def test_q1_1_format(q1_1):
+    choice = str(q1_1).strip().lower()
+    assert choice in ('a', 'b', 'c', 'd'), 'Set q1_1 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q1_1)
+

@@ -1,0 +1,16 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2_2"
+points = 2
+
+@test_case(points=1, hidden=False)
+def test_bonus_reward_basics(bonus_reward):
+    import numpy as np
+    value = bonus_reward(0.5, 0, 0.1)
+    assert np.isscalar(value) or np.ndim(value) == 0, 'bonus_reward should return one number'
+    assert abs(float(value) - 0.5) < 1e-12, 'with tau = 0 (just tried) there is no bonus: bonus_reward(r, 0, kappa) should be r'
+    small, big = (float(bonus_reward(0.0, 4, 0.1)), float(bonus_reward(0.0, 100, 0.1)))
+    assert 0 < small < big, 'the bonus should be positive and grow with tau'
+

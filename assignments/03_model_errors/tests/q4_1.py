@@ -1,0 +1,22 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4_1"
+points = 3
+
+@test_case(points=1, hidden=False)
+def test_k_step_distribution_basics(k_step_distribution):
+    import numpy as np
+    T = np.zeros((3, 2, 3))
+    T[0, 0, 1] = T[0, 1, 2] = 1.0
+    T[1, :, 2] = 1.0
+    T[2, :, 2] = 1.0
+    policy = np.full((3, 2), 0.5)
+    d0 = np.asarray(k_step_distribution(T, 0, policy, 0), dtype=float)
+    assert d0.shape == (3,), f'the result should have shape (S,) = (3,), got {d0.shape}'
+    assert np.allclose(d0, [1, 0, 0]), f'with k = 0 the state is the start state for sure: expected [1, 0, 0], got {d0}'
+    d1 = np.asarray(k_step_distribution(T, 0, policy, 1), dtype=float)
+    assert abs(d1.sum() - 1) < 1e-09, f'a distribution must sum to 1, got {d1.sum():.6g}'
+    assert np.all(d1 >= -1e-12), 'probabilities cannot be negative'
+

@@ -1,0 +1,16 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4_2"
+points = 2
+
+@test_case(points=1, hidden=False)
+def test_tv_distance_basics(tv_distance):
+    import numpy as np
+    p, q = (np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.1, 0.8]))
+    same = float(tv_distance(p, p.copy()))
+    assert abs(same) < 1e-12, f'identical distributions are at distance 0, got {same:.6g}'
+    pq, qp = (float(tv_distance(p, q)), float(tv_distance(q, p)))
+    assert pq > 0 and abs(pq - qp) < 1e-12, 'the distance should be positive for different distributions and symmetric'
+

@@ -1,0 +1,12 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q3_1"
+points = 1
+
+@test_case(points=0, hidden=False)
+def test_q3_1_format(q3_1):
+    choice = str(q3_1).strip().lower()
+    assert choice in ('a', 'b', 'c', 'd'), 'Set q3_1 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q3_1)
+

@@ -1,0 +1,16 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1_1"
+points = 1
+
+@test_case(points=0, hidden=False)
+def test_q1_1_format(q1_1):
+    choice = str(q1_1).strip().lower()
+    assert choice in ('a', 'b', 'c', 'd'), 'Set q1_1 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q1_1)
+
+@test_case(points=1, hidden=True)
+def test_q1_1_answer(q1_1):
+    assert str(q1_1).strip().lower() == 'b', 'q1_1 is not right yet: think about what happens to a real transition after it has been used once, in each kind of agent (section 1.3).'
+

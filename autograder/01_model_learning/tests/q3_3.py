@@ -1,0 +1,32 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q3_3"
+points = 2
+
+@test_case(points=0, hidden=False)
+def test_q3_3_format(q3_3):
+    answer = str(q3_3).strip().upper().replace(' ', '')
+    assert len(answer) == 4 and set(answer) <= {'T', 'F'}, 'Set q3_3 to a string of 4 letters T or F, one per statement, e.g. "TTFF" (you have {!r}).'.format(q3_3)
+
+@test_case(points=0.5, hidden=True)
+def test_q3_3_statement_a(q3_3):
+    answer = str(q3_3).strip().upper().replace(' ', '')
+    assert len(answer) == 4 and answer[0] == 'T', 'Statement (a) of q3_3 is not right yet: reread the simulation lemma in section 3.4.'
+
+@test_case(points=0.5, hidden=True)
+def test_q3_3_statement_b(q3_3):
+    answer = str(q3_3).strip().upper().replace(' ', '')
+    assert len(answer) == 4 and answer[1] == 'F', 'Statement (b) of q3_3 is not right yet: look at the right-hand plot of the propagation experiment.'
+
+@test_case(points=0.5, hidden=True)
+def test_q3_3_statement_c(q3_3):
+    answer = str(q3_3).strip().upper().replace(' ', '')
+    assert len(answer) == 4 and answer[2] == 'F', 'Statement (c) of q3_3 is not right yet: how close is a frequency estimated from one sample to a probability like 0.2?'
+
+@test_case(points=0.5, hidden=True)
+def test_q3_3_statement_d(q3_3):
+    answer = str(q3_3).strip().upper().replace(' ', '')
+    assert len(answer) == 4 and answer[3] == 'T', 'Statement (d) of q3_3 is not right yet: what does the factor 1/(1 - gamma)^2 do as gamma approaches 1?'
+

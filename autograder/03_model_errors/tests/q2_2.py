@@ -1,0 +1,26 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2_2"
+points = 2
+
+@test_case(points=1, hidden=False)
+def test_bonus_reward_basics(bonus_reward):
+    import numpy as np
+    value = bonus_reward(0.5, 0, 0.1)
+    assert np.isscalar(value) or np.ndim(value) == 0, 'bonus_reward should return one number'
+    assert abs(float(value) - 0.5) < 1e-12, 'with tau = 0 (just tried) there is no bonus: bonus_reward(r, 0, kappa) should be r'
+    small, big = (float(bonus_reward(0.0, 4, 0.1)), float(bonus_reward(0.0, 100, 0.1)))
+    assert 0 < small < big, 'the bonus should be positive and grow with tau'
+
+@test_case(points=1, hidden=True)
+def test_bonus_reward_values(bonus_reward):
+    from mbrl_ref.course.checks import as_float
+    from mbrl_ref.model_errors import bonus_reward as ref
+    cases = [(0.0, 1, 0.001), (1.0, 9, 0.5), (-1.0, 16, 0.25), (0.3, 2, 0.0001), (0.0, 10 ** 6, 0.001), (2.0, 0, 3.0)]
+    for r, tau, kappa in cases:
+        got = as_float(bonus_reward(r, tau, kappa), f'bonus_reward({r}, {tau}, {kappa})')
+        want = ref(r, tau, kappa)
+        assert abs(got - want) <= 1e-09 * max(1.0, abs(want)), f'bonus_reward({r}, {tau}, {kappa}) returned {got:.6g}, expected r + kappa * sqrt(tau) = {want:.6g}'
+

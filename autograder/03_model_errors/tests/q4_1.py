@@ -1,0 +1,49 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4_1"
+points = 3
+
+@test_case(points=1, hidden=False)
+def test_k_step_distribution_basics(k_step_distribution):
+    import numpy as np
+    T = np.zeros((3, 2, 3))
+    T[0, 0, 1] = T[0, 1, 2] = 1.0
+    T[1, :, 2] = 1.0
+    T[2, :, 2] = 1.0
+    policy = np.full((3, 2), 0.5)
+    d0 = np.asarray(k_step_distribution(T, 0, policy, 0), dtype=float)
+    assert d0.shape == (3,), f'the result should have shape (S,) = (3,), got {d0.shape}'
+    assert np.allclose(d0, [1, 0, 0]), f'with k = 0 the state is the start state for sure: expected [1, 0, 0], got {d0}'
+    d1 = np.asarray(k_step_distribution(T, 0, policy, 1), dtype=float)
+    assert abs(d1.sum() - 1) < 1e-09, f'a distribution must sum to 1, got {d1.sum():.6g}'
+    assert np.all(d1 >= -1e-12), 'probabilities cannot be negative'
+
+@test_case(points=1, hidden=True)
+def test_k_step_distribution_random_chain(k_step_distribution):
+    import numpy as np
+    from mbrl_ref.course.checks import assert_close
+    from mbrl_ref.model_errors import k_step_distribution as ref
+    rng = np.random.default_rng(7)
+    T = rng.dirichlet(np.ones(5), size=(5, 3))
+    policy = rng.dirichlet(np.ones(3), size=5)
+    for start, k in [(0, 1), (2, 2), (4, 5), (1, 9)]:
+        got = k_step_distribution(T.copy(), start, policy.copy(), k)
+        assert_close(got, ref(T, start, policy, k), f'k_step_distribution(T, start={start}, policy, k={k}) on a random 5-state chain', rtol=1e-07, atol=1e-10)
+
+@test_case(points=1, hidden=True)
+def test_k_step_distribution_gridworld(k_step_distribution):
+    import numpy as np
+    from mbrl_envs import StochasticGridWorld
+    from mbrl_ref.course.checks import assert_close
+    from mbrl_ref.model_errors import k_step_distribution as ref
+    env = StochasticGridWorld(slip=0.2)
+    T = env.transition_matrix()
+    greedy = np.zeros((env.n_states, 4))
+    greedy[np.arange(env.n_states), np.arange(env.n_states) % 4] = 1.0
+    policy = 0.8 * greedy + 0.05
+    for k in (3, 12):
+        got = k_step_distribution(T.copy(), env.start_state, policy.copy(), k)
+        assert_close(got, ref(T, env.start_state, policy, k), f'k_step_distribution on the slippery grid with k={k}', rtol=1e-07, atol=1e-10)
+

@@ -1,0 +1,29 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4_2"
+points = 2
+
+@test_case(points=1, hidden=False)
+def test_tv_distance_basics(tv_distance):
+    import numpy as np
+    p, q = (np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.1, 0.8]))
+    same = float(tv_distance(p, p.copy()))
+    assert abs(same) < 1e-12, f'identical distributions are at distance 0, got {same:.6g}'
+    pq, qp = (float(tv_distance(p, q)), float(tv_distance(q, p)))
+    assert pq > 0 and abs(pq - qp) < 1e-12, 'the distance should be positive for different distributions and symmetric'
+
+@test_case(points=1, hidden=True)
+def test_tv_distance_values(tv_distance):
+    import numpy as np
+    from mbrl_ref.course.checks import as_float
+    from mbrl_ref.model_errors import tv_distance as ref
+    d = as_float(tv_distance(np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0])), 'tv_distance')
+    assert abs(d - 1.0) < 1e-12, f'distributions with no common outcome are at TV distance 1, got {d:.6g} (did you forget the 1/2?)'
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        p, q = (rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6)))
+        got = as_float(tv_distance(p.copy(), q.copy()), 'tv_distance')
+        assert abs(got - ref(p, q)) < 1e-09, f'tv_distance(p, q) returned {got:.6g}, expected 0.5 * sum |p - q| = {ref(p, q):.6g}'
+

@@ -1,0 +1,16 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1_3"
+points = 1
+
+@test_case(points=0, hidden=False)
+def test_q1_3_format(q1_3):
+    choice = str(q1_3).strip().lower()
+    assert choice in ('a', 'b', 'c', 'd'), 'Set q1_3 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q1_3)
+
+@test_case(points=1, hidden=True)
+def test_q1_3_answer(q1_3):
+    assert str(q1_3).strip().lower() == 'b', 'q1_3 is not right yet: with a fixed data set, what happens when the plan relies on the model where it has no data? (section 1.2)'
+
