@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test build lint bench clean
+.PHONY: setup run figures test build lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Build the assignments from the masters, grade the bundled sample submissions, print the gradebook.
 run: setup
+	$(VENV)/bin/mbrl-course run
+
+figures: setup
 	$(PY) -m mbrl_ref reproduce fig8.2 --runs 30 --json build/fig8_2.json --plot build/fig8_2.png
 
 test: setup
@@ -28,6 +32,8 @@ lint: setup
 
 bench: setup
 	$(PY) bench/fig8_2.py
+	$(PY) bench/notebooks.py
+	$(PY) bench/grading.py
 
 clean:
 	rm -rf build .pytest_cache

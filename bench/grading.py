@@ -82,6 +82,14 @@ def plain_execution_seconds(nb_path: Path, assignment_dir: Path, limit: float) -
         return time.perf_counter() - t0
 
 
+def _load() -> str:
+    """The 1/5/15-minute load averages, to judge how busy the machine was."""
+    try:
+        return "/".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def main() -> int:
     """Run the benchmark and print the figures."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -104,7 +112,8 @@ def main() -> int:
         for name in corpora:  # one-time cost (reading the question tables) outside the timings
             settings.table(name)
         n = len(jobs)
-        print(f"{n} gradable samples from {', '.join(corpora)}; {os.cpu_count()} cores\n")
+        print(f"{n} gradable samples from {', '.join(corpora)}; {os.cpu_count()} cores")
+        print(f"load average before: {_load()} (other processes skew every figure below)\n")
 
         # --jobs 1, one submission at a time, each right after its plain execution so that both
         # see the same machine load (this machine may be shared)
@@ -131,7 +140,7 @@ def main() -> int:
                 print(f"  not graded: {rec.id}: {rec.status} {rec.reason}")
 
         settings.jobs = args.jobs
-        print(f"grading with --jobs {args.jobs} ...", flush=True)
+        print(f"grading with --jobs {args.jobs} ... (load average {_load()})", flush=True)
         t0 = time.perf_counter()
         recs = grade_batch(jobs, settings, progress=False)
         walls[args.jobs] = time.perf_counter() - t0
@@ -139,6 +148,7 @@ def main() -> int:
         if bad:
             print("  not graded: " + "; ".join(bad))
 
+    print(f"load average after: {_load()}")
     print()
     print(f"{'submission':<40} {'plain exec':>10} {'graded (j=1)':>13} {'runner':>8} {'overhead':>9}")
     overheads = []

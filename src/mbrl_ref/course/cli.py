@@ -4,6 +4,7 @@
     mbrl-course validate [NAME ...]             solution 100 %, blank 0, no leaks, timings
     mbrl-course grade ...                       batch grading (mbrl_ref.course.grade:main)
     mbrl-course run ...                         `make run` pipeline (mbrl_ref.course.grade:run_main)
+    mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_ref.course.samples:main)
 
 `grade` and `run` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -20,7 +21,10 @@ from pathlib import Path
 DISPATCHED = {
     "grade": ("mbrl_ref.course.grade", "main", "grade submissions in batch (see `grade --help`)"),
     "run": ("mbrl_ref.course.grade", "run_main", "build, grade the samples, print the gradebook"),
+    "samples": ("mbrl_ref.course.samples", "main", "regenerate samples/ from tests/submissions"),
 }
+ACCEPTS_ROOT = {"run", "samples"}
+"""Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -118,13 +122,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # grade/run own their options: hand everything after the command to them untouched.
     index = 0
+    root: list[str] = []
     while index < len(argv):
         token = argv[index]
         if token in DISPATCHED:
-            return _dispatch(token, argv[index + 1 :])
+            forwarded = root if token in ACCEPTS_ROOT else []
+            return _dispatch(token, forwarded + argv[index + 1 :])
         if token == "--root":
+            root = ["--root", *argv[index + 1 : index + 2]]
             index += 2
         elif token.startswith("--root="):
+            root = ["--root", token.split("=", 1)[1]]
             index += 1
         else:
             break

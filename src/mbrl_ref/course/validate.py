@@ -67,6 +67,8 @@ class GradeResult:
     reason: str
     engine: str
     seconds: float
+    failures: list[str] = field(default_factory=list)
+    """`question/test: message` of every failed test case (trusted engine only)."""
 
 
 @dataclass
@@ -159,8 +161,17 @@ def grade(notebook: Path, autograder_dir: Path, engine: str = "auto") -> GradeRe
         result = grade_notebook(notebook, autograder_dir)
         score = float(sum(o.points for o in result.outcomes))
         possible = float(sum(o.max_points for o in result.outcomes))
+        failures = [
+            f"{o.question}/{o.name}: {o.message[:300]}" for o in result.outcomes if not o.passed
+        ]
         return GradeResult(
-            score, possible, result.status, result.reason or "", engine, time.perf_counter() - start
+            score,
+            possible,
+            result.status,
+            result.reason or "",
+            engine,
+            time.perf_counter() - start,
+            failures,
         )
     if engine == "otter":
         return _grade_with_otter(notebook, autograder_dir, start)
@@ -523,7 +534,9 @@ def validate_assignment(
     elif sol.score != report.expected_possible or sol.possible != report.expected_possible:
         report.problems.append(
             f"solution earns {sol.score:g}/{sol.possible:g}, expected "
-            f"{report.expected_possible:g}/{report.expected_possible:g}"
+            f"{report.expected_possible:g}/{report.expected_possible:g}; failed: "
+            + "; ".join(sol.failures or ["(no failed test reported)"])
+            + (f"; reason: {sol.reason}" if sol.reason else "")
         )
     say(f"[{name}] grading the blank student notebook")
     report.blank = grade(student_dir / f"{name}.ipynb", ag_dir, engine)
