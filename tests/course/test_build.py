@@ -183,7 +183,7 @@ def test_no_generated_folder_without_master() -> None:
 
 
 def test_cli_dispatches_grade_and_run_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`mbrl-course grade/run ARGS` hand ARGS untouched to grade.main / grade.run_main."""
+    """`mbrl-course grade/run ARGS` hand ARGS to grade.main / run_main; a global --root goes to run."""
     import sys
     import types
 
@@ -194,4 +194,9 @@ def test_cli_dispatches_grade_and_run_lazily(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setitem(sys.modules, "mbrl_ref.course.grade", fake)
     assert cli_main(["grade", "subs/", "--jobs", "2", "--help"]) == 0
     assert cli_main(["--root", "/nowhere", "run", "--out", "x"]) == 3
-    assert calls == [("main", ["subs/", "--jobs", "2", "--help"]), ("run_main", ["--out", "x"])]
+    assert cli_main(["--root=/elsewhere", "grade", "subs/"]) == 0  # grade has no --root option
+    assert calls == [
+        ("main", ["subs/", "--jobs", "2", "--help"]),
+        ("run_main", ["--root", "/nowhere", "--out", "x"]),
+        ("main", ["subs/"]),
+    ]

@@ -190,3 +190,28 @@ def test_counts_match_probs_is_sound_and_sensitive() -> None:
     with pytest.raises(AssertionError, match="should be impossible"):
         checks.assert_counts_match_probs([1, 200, 99], p, "predict(0, 0)")
     assert checks.hoeffding_tolerance(300, 2) < 0.17
+
+
+def test_each_assignment_gets_its_own_support_package(tmp_path: Path) -> None:
+    """Grading two assignments in one process imports each autograder's own `mbrl_envs`."""
+    import nbformat
+
+    from mbrl_ref.course.runner import grade_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nb_path = tmp_path / "sub.ipynb"
+    nbformat.write(nb, nb_path)
+    scores = []
+    for version in (1, 2):
+        ag = tmp_path / f"ag{version}"
+        (ag / "tests").mkdir(parents=True)
+        (ag / "mbrl_envs").mkdir()
+        (ag / "mbrl_envs" / "__init__.py").write_text(f"VERSION = {version}\n")
+        (ag / "tests" / "q1.py").write_text(
+            "from otter.test_files import test_case\nOK_FORMAT = False\nname = 'q1'\npoints = 1\n"
+            "@test_case(points=1, hidden=True)\ndef test_version(x):\n"
+            f"    from mbrl_envs import VERSION\n    assert VERSION == {version}, VERSION\n"
+        )
+        scores.append(grade_notebook(nb_path, ag, timeout=60).score)
+    assert scores == [1.0, 1.0]

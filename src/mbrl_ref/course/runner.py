@@ -45,7 +45,7 @@ import time
 import types
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -385,6 +385,9 @@ def grade_notebook(notebook_path: str | os.PathLike[str], autograder_dir: str | 
     added_path = str(ag_dir) not in sys.path
     if added_path:  # tests import the support files (mbrl_envs) from the autograder, as otter does
         sys.path.insert(0, str(ag_dir))
+    # Another assignment graded earlier in this process may have left its own copy of a support
+    # package in sys.modules; tests must import this autograder's copy.
+    cached = _forget_modules(Path(name).stem for name in support_files)
     try:
         return _grade_with_tests(nb_path, ag_dir, cells, t0, deadline, timeout=timeout,
                                  cell_timeout=cell_timeout, test_timeout=test_timeout,
@@ -394,6 +397,17 @@ def grade_notebook(notebook_path: str | os.PathLike[str], autograder_dir: str | 
     finally:
         if added_path and str(ag_dir) in sys.path:
             sys.path.remove(str(ag_dir))
+        _forget_modules(Path(name).stem for name in support_files)
+        sys.modules.update(cached)
+
+
+def _forget_modules(packages: Iterable[str]) -> dict[str, Any]:
+    """Remove `packages` and their submodules from sys.modules; return what was removed."""
+    roots = set(packages)
+    gone = {name: mod for name, mod in sys.modules.items() if name.split(".")[0] in roots}
+    for name in gone:
+        del sys.modules[name]
+    return gone
 
 
 def _grade_with_tests(nb_path: Path, ag_dir: Path, cells: list[tuple[int, str]], t0: float,
