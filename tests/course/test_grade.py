@@ -122,6 +122,15 @@ def notebook(*code: str, assignment: str | None = ASSIGNMENT) -> str:
     return nbformat.writes(nb)
 
 
+def _with_kernelspec(text: str, kernelspec: dict | None) -> str:
+    """The notebook `text` with its kernelspec replaced (None: removed)."""
+    nb = nbformat.reads(text, as_version=4)
+    nb.metadata.pop("kernelspec", None)
+    if kernelspec is not None:
+        nb.metadata["kernelspec"] = kernelspec
+    return nbformat.writes(nb)
+
+
 def fake_runner(tmp: Path) -> list[str]:
     """Write the fake runner script and return the command that starts it."""
     script = tmp / "fake_runner.py"
@@ -347,6 +356,13 @@ REAL_CASES = {
         notebook("import sys\nfor _ in range(200):\n    sys.stdout.write('y' * 1_000_000)", GOOD, "answer = 42"),
         "graded", 5.0,
     ),
+    # kernels are never started, so a student's own kernelspec (or none) changes nothing
+    "custom_kernel.ipynb": (
+        _with_kernelspec(notebook(GOOD, "answer = 42"),
+                         {"name": "my-conda-env", "display_name": "My env", "language": "python"}),
+        "graded", 5.0,
+    ),
+    "no_kernelspec.ipynb": (_with_kernelspec(notebook(GOOD, "answer = 42"), None), "graded", 5.0),
 }
 
 
