@@ -277,9 +277,11 @@ def test_worker_is_isolated(worker: WorkerClient) -> None:
     uid, tmp_listing = worker.lookup("who")()
     if os.geteuid() == 0:
         assert uid == isolation.NOBODY
-    work = Path(worker.workdir).resolve()
-    if work.is_relative_to("/tmp"):
-        assert tmp_listing == [work.relative_to("/tmp").parts[0]]
+    # /tmp holds only the way to the worker's own folder and, when the Python installation
+    # (e.g. a CI checkout's .venv) lives under /tmp, the way to that: nothing else
+    needed = {Path(worker.workdir).resolve(), *map(Path, isolation.default_keep_paths())}
+    allowed = {p.relative_to("/tmp").parts[0] for p in needed if p.is_relative_to("/tmp")}
+    assert set(tmp_listing) <= allowed, (tmp_listing, allowed)
 
 
 def test_call_many_batches_calls(worker: WorkerClient) -> None:
@@ -302,3 +304,61 @@ def test_rpc_round_trip_is_fast(worker: WorkerClient) -> None:
     for _ in range(200):
         worker.ping()
     assert (time.perf_counter() - t0) / 200 < 0.01
+
+
+def _writable_top_level_dir() -> Path:
+    """A writable directory outside /tmp, home and this repository (root can always make one)."""
+    import tempfile
+
+    for base in ("/srv", "/mnt", "/opt", "/var/lib"):
+        if os.access(base, os.W_OK):
+            return Path(tempfile.mkdtemp(prefix="mbrl-other-copy-", dir=base))
+    raise AssertionError("no writable system folder outside /tmp and home to plant a secret in")
+
+
+@pytest.mark.skipif(isolation.isolation_level() != "namespaces", reason="best-effort level has its own test")
+def test_other_copies_of_the_course_are_hidden(tmp_path: Path) -> None:
+    """A second checkout elsewhere on the machine (not in any deny-listed path) stays unreadable."""
+    import nbformat
+
+    from mbrl_ref.course.runner import grade_notebook
+
+    if os.geteuid() != 0 and not any(os.access(b, os.W_OK) for b in ("/srv", "/mnt", "/opt")):
+        pytest.skip("needs a writable folder outside /tmp and home (CI runs as root)")
+    other = _writable_top_level_dir()
+    try:
+        secret = other / "autograder" / "tests" / "q1.py"
+        secret.parent.mkdir(parents=True)
+        secret.write_text("ANSWER = 'stolen'\n")
+        for path in (other, other / "autograder", secret.parent):  # readable like a real checkout
+            path.chmod(0o755)
+        secret.chmod(0o644)
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(
+            f"try:\n    x = open({str(secret)!r}).read()\nexcept OSError:\n    x = 'unreadable'\n"
+        )]
+        nbformat.write(nb, tmp_path / "sub.ipynb")
+        ag = tmp_path / "ag"
+        (ag / "tests").mkdir(parents=True)
+        (ag / "tests" / "q1.py").write_text(
+            "from otter.test_files import test_case\nOK_FORMAT = False\nname = 'q1'\npoints = 1\n"
+            "@test_case(points=1, hidden=True)\ndef test_x(x):\n"
+            "    assert x == 'unreadable', 'the worker read a file outside its sandbox: ' + x\n"
+        )
+        result = grade_notebook(tmp_path / "sub.ipynb", ag, timeout=60)
+        assert result.score == 1.0, [o.message for o in result.outcomes]
+    finally:
+        import shutil
+
+        shutil.rmtree(other, ignore_errors=True)
+
+
+def test_allow_list_hides_everything_but_system_folders() -> None:
+    """Only system folders stay visible at the top level; /tmp, /root and /home are hidden."""
+    from mbrl_ref.course.sandbox.isolation import _VISIBLE_TOP_LEVEL, _hidden_top_level
+
+    hidden = set(_hidden_top_level())
+    assert not hidden & _VISIBLE_TOP_LEVEL
+    for path in ("/tmp", "/root", "/home", "/var"):
+        if os.path.isdir(path) and not os.path.islink(path):
+            assert path in hidden, path

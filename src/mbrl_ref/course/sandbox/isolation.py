@@ -34,6 +34,23 @@ _MS_BIND, _MS_REC, _MS_PRIVATE = 4096, 16384, 1 << 18
 _PR_SET_NO_NEW_PRIVS, _PR_CAPBSET_DROP = 38, 24
 _NEVER_HIDE = {"/", "/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/dev",
                "/sys", "/run", "/var", "/opt"}
+# Top-level directories the worker may see. Every other top-level directory (/home, /root, /work,
+# /tmp, /var, /opt, /srv, /mnt, ...) is hidden: an allow-list, so that another copy of the course
+# (an instructor's second checkout, a colleague's folder) cannot be read either. The Python
+# installation and the worker's own folder are bound back in wherever they live.
+_VISIBLE_TOP_LEVEL = {"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc",
+                      "/proc", "/dev", "/sys"}
+
+
+def _hidden_top_level() -> list[str]:
+    """Every real top-level directory outside the allow-list (symlinks point into hidden ones)."""
+    out = []
+    for name in sorted(os.listdir("/")):
+        path = "/" + name
+        if path in _VISIBLE_TOP_LEVEL or os.path.islink(path) or not os.path.isdir(path):
+            continue
+        out.append(path)
+    return out
 
 
 def _unshare_args() -> list[str]:
@@ -162,8 +179,8 @@ def apply_namespace_isolation(hidden: Sequence[str], keep: Sequence[str], workdi
     problems: list[str] = []
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE, None)
     keeps = sorted({_real(k) for k in [*keep, workdir]})
-    hides = sorted({_real(h) for h in hidden if os.path.isdir(_real(h))}, key=len)
-    hides = [h for h in hides if h not in _NEVER_HIDE]
+    hides = [_real(h) for h in hidden if os.path.isdir(_real(h)) and _real(h) not in _NEVER_HIDE]
+    hides = sorted({*hides, *_hidden_top_level()}, key=len)
     fds = {k: os.open(k, os.O_PATH) for k in keeps if os.path.exists(k)}
     mounted: list[str] = []
     for h in hides:
