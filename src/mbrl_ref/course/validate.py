@@ -32,6 +32,7 @@ from pathlib import Path
 import nbformat
 
 from .build import Layout, discover_masters
+from .inject import defined_names
 
 EXEC_TARGET_S = 60.0
 GRADE_TARGET_S = 90.0
@@ -358,7 +359,7 @@ def split_master(master: Path) -> MasterLines:
             lines.solution.update(_long_lines(cell.source))
             continue
         if has_markers:
-            lines.solution_names |= _defined_names(cell.source)
+            lines.solution_names |= defined_names(cell.source)
         inside = False
         for line in cell.source.splitlines():
             stripped = line.strip()
@@ -386,18 +387,6 @@ def _long_lines(text: str) -> set[str]:
     return {line.strip() for line in text.splitlines() if len(line.strip()) > MIN_SOLUTION_LINE}
 
 
-def _defined_names(source: str) -> set[str]:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return set()
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-    return names
 
 
 def _assigned_constants(source: str) -> list[tuple[str, object]]:
@@ -474,7 +463,7 @@ def scan_leaks(student_dir: Path, autograder_dir: Path, master: Path | None = No
     for rel in texts:
         if not rel.endswith(".py") or rel.startswith("tests/"):
             continue
-        defined = _defined_names(texts[rel]) & master_lines.solution_names
+        defined = defined_names(texts[rel]) & master_lines.solution_names
         if defined:
             leaks.append(f"{rel}: defines graded name(s) {sorted(defined)}")
     return sorted(set(leaks))
