@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from mbrl_ref.envs import DynaMaze
+from mbrl_envs import DynaMaze
 from mbrl_ref.experiments import _engine, fig8_2
 from mbrl_ref.experiments._common import fresh, run_seeds
 

@@ -29,8 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from mbrl_ref.course import samples
-from mbrl_ref.course.grade import Settings, default_root, find_autograders, grade_batch
+from mbrl_course import samples
+from mbrl_course.grade import Settings, default_root, find_autograders, grade_batch
 
 PLAIN_EXEC = r"""
 import io, json, os, sys, types, contextlib

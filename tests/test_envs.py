@@ -1,4 +1,4 @@
-"""Tests for mbrl_ref.envs: maps, transition tables, Gymnasium API and changing layouts."""
+"""Tests for mbrl_envs: maps, transition tables, Gymnasium API and changing layouts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from mbrl_ref.envs import (
+from mbrl_envs import (
     DOWN,
     LEFT,
     RIGHT,
@@ -216,8 +216,8 @@ def test_envs_package_does_not_import_the_reference():
     """The envs package ships to students, so it must not import mbrl_ref modules."""
     from pathlib import Path
 
-    import mbrl_ref.envs
+    import mbrl_envs
 
-    for path in Path(mbrl_ref.envs.__file__).parent.glob("*.py"):
+    for path in Path(mbrl_envs.__file__).parent.glob("*.py"):
         text = path.read_text()
         assert "import mbrl_ref" not in text and "from mbrl_ref" not in text, path.name

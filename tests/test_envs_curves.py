@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from mbrl_ref.envs.curves import mean_and_stderr, plot_curves  # noqa: E402
+from mbrl_envs.curves import mean_and_stderr, plot_curves  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mbrl_ref.envs import tictactoe as ttt
+from mbrl_envs import tictactoe as ttt
 
 
 def test_empty_board_and_player_to_move():

@@ -7,8 +7,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from mbrl_ref.envs import widgets  # noqa: E402
-from mbrl_ref.envs.widgets import (  # noqa: E402
+from mbrl_envs import widgets  # noqa: E402
+from mbrl_envs.widgets import (  # noqa: E402
     control_defaults,
     interactive_or_static,
     run_when_ready,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mbrl_ref.agents import DynaQ, run_steps
-from mbrl_ref.envs import BlockingMaze, DynaMaze, ShortcutMaze, StochasticGridWorld
+from mbrl_envs import BlockingMaze, DynaMaze, ShortcutMaze, StochasticGridWorld
 from mbrl_ref.experiments import _engine, fig8_2, fig8_4, fig8_5
 from mbrl_ref.experiments._changing import layouts
 

@@ -7,8 +7,8 @@ import random
 import numpy as np
 import pytest
 
-from mbrl_ref.envs import DynaMaze
-from mbrl_ref.envs import tictactoe as ttt
+from mbrl_envs import DynaMaze
+from mbrl_envs import tictactoe as ttt
 from mbrl_ref.modern import (
     DictModel,
     LearnedGameModel,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mbrl_ref.envs import BlockingMaze, DynaMaze, GridWorld, ShortcutMaze, StochasticGridWorld
+from mbrl_envs import BlockingMaze, DynaMaze, GridWorld, ShortcutMaze, StochasticGridWorld
 from mbrl_ref.planning import (
     bfs_distances,
     optimal_policy,

@@ -1,3 +1,3 @@
-"""mbrl_ref: reference implementation, environments and instructor tooling for the Model-Based RL chapter."""
+"""mbrl_ref: the reference implementation of the Model-Based RL chapter (hidden from students)."""
 
 __version__ = "0.1.0"

@@ -82,7 +82,7 @@ def model_from_map(real_env: Any, believed_map: str | Sequence[str]) -> dict[tup
     Used to hand a Dyna agent a wrong model: a wall it believes in, or a corridor it believes
     open. Only the free cells of ``real_env`` (non-wall, non-goal) get entries.
     """
-    from .envs import GridWorld
+    from mbrl_envs import GridWorld
 
     believed = GridWorld(map=believed_map)
     table = {}

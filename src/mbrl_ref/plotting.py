@@ -1,7 +1,7 @@
 """Figures for the reproduced Sutton & Barto Chapter 8 experiments, named after the book figures.
 
 Each ``plot_fig8_X(result, path=None)`` draws the mean over runs with a +/- one standard error
-band (:func:`mbrl_ref.envs.curves.plot_curves`), returns the matplotlib ``Figure`` and saves it to
+band (:func:`mbrl_envs.curves.plot_curves`), returns the matplotlib ``Figure`` and saves it to
 ``path`` if given. Figures are built with ``matplotlib.figure.Figure`` (no pyplot, no global
 backend), so this works headless (Agg) and inside notebooks alike. The titles say "reproduction";
 the deviations from the book are listed in the docstrings of :mod:`mbrl_ref.experiments`.
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .envs.curves import plot_curves
+from mbrl_envs.curves import plot_curves
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import mbrl_ref
-from mbrl_ref.course import grade
-from mbrl_ref.course.sandbox.isolation import find_repo_root
+from mbrl_course import grade
+from mbrl_grader.sandbox.isolation import find_repo_root
 
 FIX = Path(__file__).parent / "fixtures" / "toy"
 EXPECTED: dict[str, float] = json.loads((FIX / "notebooks" / "expected.json").read_text())

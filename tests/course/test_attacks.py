@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import mbrl_ref
-from mbrl_ref.course.runner import SubmissionResult, grade_notebook
-from mbrl_ref.course.sandbox.isolation import find_repo_root, isolation_level
+from mbrl_grader.runner import SubmissionResult, grade_notebook
+from mbrl_grader.sandbox.isolation import find_repo_root, isolation_level
 
 FIX = Path(__file__).parent / "fixtures" / "toy"
 NOTEBOOKS = FIX / "notebooks"

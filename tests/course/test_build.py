@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_ref.course import build
-from mbrl_ref.course.cli import main as cli_main
+from mbrl_course import build
+from mbrl_course.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_SOLUTIONS = Path(__file__).parent / "fixtures_build" / "solutions"
@@ -23,7 +23,7 @@ REAL_MASTERS = list(build.discover_masters(REAL.solutions))
 def fixture_layout(root: Path) -> build.Layout:
     """Copy the fixture masters into `root/solutions` and return a layout using the real package."""
     shutil.copytree(FIXTURE_SOLUTIONS, root / "solutions")
-    return build.Layout(root=root, ref_pkg=REAL.ref_pkg)
+    return build.Layout(root=root, src=REAL.src)
 
 
 @pytest.fixture(scope="module")
@@ -59,28 +59,25 @@ def test_fixture_build_writes_the_student_and_autograder_folders(built: build.La
     assert not any("__pycache__" in p or p.endswith(".pyc") for p in student | ag)
     envs = {p for p in student if p.startswith("mbrl_envs/")}
     assert envs == {
-        f"mbrl_envs/{p.relative_to(REAL.ref_pkg / 'envs').as_posix()}"
-        for p in (REAL.ref_pkg / "envs").rglob("*.py")
+        f"mbrl_envs/{p.relative_to(REAL.package('mbrl_envs')).as_posix()}"
+        for p in REAL.package("mbrl_envs").rglob("*.py")
         if "__pycache__" not in p.parts
     }
 
 
 def test_student_folders_have_no_mbrl_ref_and_the_zip_has_it(built: build.Layout) -> None:
-    """mbrl_ref reaches only the autograder zip, never the student or autograder folders."""
+    """mbrl_ref and mbrl_grader reach only the autograder zip, never the generated folders."""
     for folder in (built.assignments / FIXTURE, built.autograder / FIXTURE):
-        assert not [p for p in folder.rglob("*") if p.name == "mbrl_ref"]
+        assert not [p for p in folder.rglob("*") if p.name in ("mbrl_ref", "mbrl_grader")]
     with zipfile.ZipFile(built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip") as zf:
         names = zf.namelist()
         run_autograder = zf.read("run_autograder").decode()
         infos = zf.infolist()
     assert "files/mbrl_ref/__init__.py" in names
-    assert (
-        "files/mbrl_ref/course/runner.py" in names
-        or not (REAL.ref_pkg / "course" / "runner.py").exists()
-    )
+    assert "files/mbrl_grader/runner.py" in names
     assert "files/mbrl_envs/__init__.py" in names
     assert {"setup.sh", "environment.yml", "otter_config.json", "run_otter.py"} <= set(names)
-    assert "python3 -m mbrl_ref.course.gradescope" in run_autograder.replace('"$PY"', "python3")
+    assert "python3 -m mbrl_grader.gradescope" in run_autograder.replace('"$PY"', "python3")
     assert names == sorted(names)
     assert {i.date_time for i in infos} == {build.ZIP_DATE_TIME}
 
@@ -165,7 +162,10 @@ def test_committed_tree_is_current_and_deterministic(name: str | None, tmp_path:
     with zipfile.ZipFile(REAL.autograder / name / f"{name}-autograder.zip") as zf:
         names = set(zf.namelist())
         assert zf.read("run_autograder").decode() == build.RUN_AUTOGRADER
-    assert {"files/mbrl_ref/__init__.py", "files/mbrl_ref/course/gradescope.py"} <= names
+    assert {"files/mbrl_ref/__init__.py", "files/mbrl_grader/gradescope.py"} <= names
+    shipped = {n.split("/")[1] for n in names if n.startswith("files/")}
+    assert shipped == {"mbrl_envs", "mbrl_ref", "mbrl_grader"}, "the zip ships only grading code"
+    assert not [n for n in names if "mbrl_course" in n or n.startswith("files/mbrl_ref/course")]
 
 
 def test_no_generated_folder_without_master() -> None:
@@ -188,10 +188,10 @@ def test_cli_dispatches_grade_and_run_lazily(monkeypatch: pytest.MonkeyPatch) ->
     import types
 
     calls: list[tuple[str, list[str]]] = []
-    fake = types.ModuleType("mbrl_ref.course.grade")
+    fake = types.ModuleType("mbrl_course.grade")
     fake.main = lambda argv: calls.append(("main", argv)) or 0  # type: ignore[attr-defined]
     fake.run_main = lambda argv: calls.append(("run_main", argv)) or 3  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "mbrl_ref.course.grade", fake)
+    monkeypatch.setitem(sys.modules, "mbrl_course.grade", fake)
     assert cli_main(["grade", "subs/", "--jobs", "2", "--help"]) == 0
     assert cli_main(["--root", "/nowhere", "run", "--out", "x"]) == 3
     assert cli_main(["--root=/elsewhere", "grade", "subs/"]) == 0  # grade has no --root option

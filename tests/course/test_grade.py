@@ -17,9 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_ref.course import grade
-from mbrl_ref.course.grade import Job, Settings, grade_batch, main, write_outputs
-from mbrl_ref.course.submissions import discover
+from mbrl_course import grade
+from mbrl_course.grade import Job, Settings, grade_batch, main, write_outputs
+from mbrl_course.submissions import discover
 
 ASSIGNMENT = "00_fixture"
 
@@ -58,7 +58,7 @@ def test_answer_value(answer):
     assert answer == 42, "answer is not right"
 '''
 
-# The fake runner: answers like `python -m mbrl_ref.course.runner NB AG --timeout S --json OUT`.
+# The fake runner: answers like `python -m mbrl_grader.runner NB AG --timeout S --json OUT`.
 # It reads markers from the notebook's code: `FAKE_SLEEP=s`, `FAKE_CRASH`, `FAKE_SPAM`,
 # `FAKE_LOG=path` (append start/end times), and scores `add`/`answer` by looking at the source.
 FAKE_RUNNER = r'''
@@ -336,7 +336,7 @@ def test_write_outputs_replaces_its_own_stale_feedback(env):
 
 def _runner_available() -> bool:
     try:
-        from mbrl_ref.course import runner  # noqa: F401
+        from mbrl_grader import runner  # noqa: F401
     except ImportError:
         return False
     return True

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import json
 
-from mbrl_ref.course.feedback import CodeScrubber, code_lines, render
-from mbrl_ref.course.gradebook import (
+from mbrl_course.feedback import CodeScrubber, code_lines, render
+from mbrl_course.gradebook import (
     GradeRecord,
     TestRecord,
     format_table,

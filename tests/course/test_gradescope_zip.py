@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mbrl_ref.course import build
+from mbrl_course import build
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_SOLUTIONS = Path(__file__).parent / "fixtures_build" / "solutions"
@@ -26,7 +26,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> build.Layout:
     """The fixture master built once into a temporary repository."""
     root = tmp_path_factory.mktemp("repo")
     shutil.copytree(FIXTURE_SOLUTIONS, root / "solutions")
-    layout = build.Layout(root=root, ref_pkg=REAL.ref_pkg)
+    layout = build.Layout(root=root, src=REAL.src)
     build.build(layout)
     return layout
 
@@ -115,7 +115,7 @@ def test_committed_zip_grades_the_solution_in_full(name: str | None, tmp_path: P
     if name is None:  # no masters yet
         assert not list(REAL.autograder.glob("*/*-autograder.zip"))
         return
-    from mbrl_ref.course.validate import expected_possible
+    from mbrl_course.validate import expected_possible
 
     ag = REAL.autograder / name
     results = run_like_gradescope(

@@ -1,11 +1,11 @@
-"""Tests for mbrl_ref.course.inject: building submissions from variant source files."""
+"""Tests for mbrl_course.inject: building submissions from variant source files."""
 
 from __future__ import annotations
 
 import nbformat
 import pytest
 
-from mbrl_ref.course.inject import defined_names, make_submission
+from mbrl_course.inject import defined_names, make_submission
 
 
 def _nb(*sources: str) -> nbformat.NotebookNode:

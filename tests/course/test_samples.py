@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_ref.course import grade, samples
-from mbrl_ref.course.grade import Settings, find_autograders, grade_batch
+from mbrl_course import grade, samples
+from mbrl_course.grade import Settings, find_autograders, grade_batch
 
 NAME = "00_fixture"
 REPO = Path(__file__).resolve().parents[2]
@@ -131,7 +131,7 @@ def test_stale_variant_is_skipped_with_a_warning(tmp_path, capsys):
 
 def test_compare_reports_status_and_score_mismatches():
     """compare() names the sample, the field, what was got and what was expected."""
-    from mbrl_ref.course.gradebook import GradeRecord, TestRecord
+    from mbrl_course.gradebook import GradeRecord, TestRecord
 
     c = samples.Corpus(NAME, Path("."), {"a.ipynb": {"status": "graded", "scores": {"q1": 3.0, "total": 3.0}}})
     r = GradeRecord(f"{NAME}/a.ipynb", "a", NAME, "graded", tests=[TestRecord("q1", "t", False, 2.0, 3.0, True)])
@@ -140,7 +140,7 @@ def test_compare_reports_status_and_score_mismatches():
 
 def _runner_available() -> bool:
     try:
-        from mbrl_ref.course import runner  # noqa: F401
+        from mbrl_grader import runner  # noqa: F401
     except ImportError:
         return False
     return True
@@ -182,7 +182,7 @@ def test_run_main_builds_nothing_but_grades_and_prints(tmp_path, monkeypatch, ca
 
 def test_run_main_builds_first_and_stops_cleanly_when_the_build_fails(tmp_path, monkeypatch, capsys):
     """`run` calls the build API with the repo layout, and a build error is a tool error (exit 2)."""
-    from mbrl_ref.course import build
+    from mbrl_course import build
 
     root = make_repo(tmp_path)
     calls = []
@@ -220,7 +220,7 @@ def test_committed_samples_are_up_to_date(name, tmp_path):
     samples.generate(REPO, only=[name], out_root=tmp_path)
     fresh = {p.name: p.read_bytes() for p in (tmp_path / name).iterdir()}
     assert {p.name: p.read_bytes() for p in committed.iterdir()} == fresh, (
-        "samples/ is stale: run `python -m mbrl_ref.course.samples` (or `mbrl-course run`)"
+        "samples/ is stale: run `python -m mbrl_course.samples` (or `mbrl-course run`)"
     )
 
 

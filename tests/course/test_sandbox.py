@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mbrl_ref.course.sandbox import isolation
-from mbrl_ref.course.sandbox.client import WorkerClient
-from mbrl_ref.course.sandbox.proxy import Missing, StudentCodeError, StudentProxy
-from mbrl_ref.course.sandbox.rpc import (
+from mbrl_grader.sandbox import isolation
+from mbrl_grader.sandbox.client import WorkerClient
+from mbrl_grader.sandbox.proxy import Missing, StudentCodeError, StudentProxy
+from mbrl_grader.sandbox.rpc import (
     Channel,
     ProtocolError,
     decode,
@@ -286,7 +286,7 @@ def test_worker_is_isolated(worker: WorkerClient) -> None:
 
 def test_call_many_batches_calls(worker: WorkerClient) -> None:
     """checks.call_many gives the same results as a loop, in one crossing, on proxies and locals."""
-    from mbrl_ref.course.checks import call_many
+    from mbrl_grader.checks import call_many
 
     m = worker.lookup("Model")(3)
     m.update(2, 7.0)
@@ -321,7 +321,7 @@ def test_other_copies_of_the_course_are_hidden(tmp_path: Path) -> None:
     """A second checkout elsewhere on the machine (not in any deny-listed path) stays unreadable."""
     import nbformat
 
-    from mbrl_ref.course.runner import grade_notebook
+    from mbrl_grader.runner import grade_notebook
 
     if os.geteuid() != 0 and not any(os.access(b, os.W_OK) for b in ("/srv", "/mnt", "/opt")):
         pytest.skip("needs a writable folder outside /tmp and home (CI runs as root)")
@@ -355,10 +355,18 @@ def test_other_copies_of_the_course_are_hidden(tmp_path: Path) -> None:
 
 def test_allow_list_hides_everything_but_system_folders() -> None:
     """Only system folders stay visible at the top level; /tmp, /root and /home are hidden."""
-    from mbrl_ref.course.sandbox.isolation import _VISIBLE_TOP_LEVEL, _hidden_top_level
+    from mbrl_grader.sandbox.isolation import _VISIBLE_TOP_LEVEL, _hidden_top_level
 
     hidden = set(_hidden_top_level())
     assert not hidden & _VISIBLE_TOP_LEVEL
     for path in ("/tmp", "/root", "/home", "/var"):
         if os.path.isdir(path) and not os.path.islink(path):
             assert path in hidden, path
+
+
+def test_never_hidden_folders_are_exactly_the_visible_ones() -> None:
+    """Only the root and the allow-listed top-level folders escape hiding (/var, /opt do not)."""
+    from mbrl_grader.sandbox import isolation
+
+    assert isolation._NEVER_HIDE == {"/"} | isolation._VISIBLE_TOP_LEVEL
+    assert not {"/var", "/opt", "/run", "/tmp", "/home", "/root"} & isolation._NEVER_HIDE

@@ -1,4 +1,4 @@
-"""Finding, reading and validating submissions safely (mbrl_ref.course.submissions)."""
+"""Finding, reading and validating submissions safely (mbrl_course.submissions)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_ref.course import submissions as S
-from mbrl_ref.course.submissions import (
+from mbrl_course import submissions as S
+from mbrl_course.submissions import (
     InputError,
     InvalidSubmission,
     Submission,

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_ref.course import build, validate
+from mbrl_course import build, validate
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_SOLUTIONS = Path(__file__).parent / "fixtures_build" / "solutions"
@@ -23,7 +23,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> build.Layout:
     """The fixture master built once into a temporary repository."""
     root = tmp_path_factory.mktemp("repo")
     shutil.copytree(FIXTURE_SOLUTIONS, root / "solutions")
-    layout = build.Layout(root=root, ref_pkg=REAL.ref_pkg)
+    layout = build.Layout(root=root, src=REAL.src)
     build.build(layout)
     return layout
 
@@ -78,7 +78,7 @@ PLANTS: dict[str, tuple[Callable[[Path, Path], None], str]] = {
         "mbrl_ref",
     ),
     "reference package shipped": (
-        lambda s, a: shutil.copytree(REAL.ref_pkg / "course", s / "mbrl_ref"),
+        lambda s, a: shutil.copytree(REAL.package("mbrl_grader"), s / "mbrl_ref"),
         "reference package",
     ),
     "graded function in support module": (

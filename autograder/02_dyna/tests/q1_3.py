@@ -28,7 +28,7 @@ def test_run_episodes_returns_steps_per_episode(run_episodes):
 def test_run_episodes_counts_real_steps_only(run_episodes):
     import numpy as np
     from mbrl_ref.agents import DynaQ as RefDynaQ
-    from mbrl_ref.envs import GridWorld
+    from mbrl_envs import GridWorld
 
     class RecordingEnv:
 
@@ -102,7 +102,7 @@ def test_run_episodes_counts_real_steps_only(run_episodes):
 def test_run_episodes_runs_n_episodes(run_episodes):
     import numpy as np
     from mbrl_ref.agents import DynaQ as RefDynaQ
-    from mbrl_ref.envs import GridWorld
+    from mbrl_envs import GridWorld
 
     class RecordingEnv:
 
@@ -175,7 +175,7 @@ def test_run_episodes_runs_n_episodes(run_episodes):
 def test_run_episodes_ends_episodes_at_the_goal(run_episodes):
     import numpy as np
     from mbrl_ref.agents import DynaQ as RefDynaQ
-    from mbrl_ref.envs import GridWorld
+    from mbrl_envs import GridWorld
 
     class RecordingEnv:
 
@@ -248,7 +248,7 @@ def test_run_episodes_ends_episodes_at_the_goal(run_episodes):
 def test_run_episodes_respects_max_steps_and_truncation(run_episodes):
     import numpy as np
     from mbrl_ref.agents import DynaQ as RefDynaQ
-    from mbrl_ref.envs import GridWorld
+    from mbrl_envs import GridWorld
 
     class RecordingEnv:
 
@@ -333,7 +333,7 @@ def test_run_episodes_respects_max_steps_and_truncation(run_episodes):
 def test_run_episodes_feeds_real_transitions(run_episodes):
     import numpy as np
     from mbrl_ref.agents import DynaQ as RefDynaQ
-    from mbrl_ref.envs import GridWorld
+    from mbrl_envs import GridWorld
 
     class RecordingEnv:
 

@@ -33,7 +33,7 @@ def test_planning_moves_q_more_than_one_update(DynaQ):
 def test_planning_shortens_episode_two(DynaQ, TabularModel):
     import numpy as np
     from mbrl_ref.agents import DynaQ as RefDynaQ
-    from mbrl_ref.envs import DynaMaze
+    from mbrl_envs import DynaMaze
     from mbrl_ref.models import TabularModel as RefModel
     env = DynaMaze()
     S, A = (env.n_states, env.n_actions)

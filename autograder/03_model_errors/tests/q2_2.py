@@ -16,7 +16,7 @@ def test_bonus_reward_basics(bonus_reward):
 
 @test_case(points=1, hidden=True)
 def test_bonus_reward_values(bonus_reward):
-    from mbrl_ref.course.checks import as_float
+    from mbrl_grader.checks import as_float
     from mbrl_ref.model_errors import bonus_reward as ref
     cases = [(0.0, 1, 0.001), (1.0, 9, 0.5), (-1.0, 16, 0.25), (0.3, 2, 0.0001), (0.0, 10 ** 6, 0.001), (2.0, 0, 3.0)]
     for r, tau, kappa in cases:

@@ -65,7 +65,7 @@ def test_dynaqplus_tau_counts_across_episodes(DynaQPlus):
 def test_dynaqplus_real_update_has_no_bonus(DynaQPlus):
     import numpy as np
     from mbrl_ref.agents import DynaQPlus as Ref
-    from mbrl_ref.course.checks import assert_close
+    from mbrl_grader.checks import assert_close
     S, A = (6, 4)
     rng = np.random.default_rng(2)
     q0 = rng.uniform(0, 1, size=(S, A))
@@ -88,7 +88,7 @@ def test_dynaqplus_real_update_has_no_bonus(DynaQPlus):
 def test_dynaqplus_planning_uses_the_bonus(DynaQPlus, bonus_reward):
     import math
     import numpy as np
-    from mbrl_ref.course.checks import as_float
+    from mbrl_grader.checks import as_float
 
     class OnePairModel:
         """A model that knows one transition, (5, 2) -> (7, 0.25), and ignores updates."""

@@ -27,7 +27,7 @@ def test_cumulative_reward_simple_corridor(cumulative_reward):
 def test_cumulative_reward_exact_and_updates(cumulative_reward):
     import numpy as np
     from mbrl_envs import RIGHT, GridWorld
-    from mbrl_ref.course.checks import assert_close
+    from mbrl_grader.checks import assert_close
 
     class Recorder:
 

@@ -23,7 +23,7 @@ def test_k_step_distribution_basics(k_step_distribution):
 @test_case(points=1, hidden=True)
 def test_k_step_distribution_random_chain(k_step_distribution):
     import numpy as np
-    from mbrl_ref.course.checks import assert_close
+    from mbrl_grader.checks import assert_close
     from mbrl_ref.model_errors import k_step_distribution as ref
     rng = np.random.default_rng(7)
     T = rng.dirichlet(np.ones(5), size=(5, 3))
@@ -36,7 +36,7 @@ def test_k_step_distribution_random_chain(k_step_distribution):
 def test_k_step_distribution_gridworld(k_step_distribution):
     import numpy as np
     from mbrl_envs import StochasticGridWorld
-    from mbrl_ref.course.checks import assert_close
+    from mbrl_grader.checks import assert_close
     from mbrl_ref.model_errors import k_step_distribution as ref
     env = StochasticGridWorld(slip=0.2)
     T = env.transition_matrix()

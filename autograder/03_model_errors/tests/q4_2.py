@@ -17,7 +17,7 @@ def test_tv_distance_basics(tv_distance):
 @test_case(points=1, hidden=True)
 def test_tv_distance_values(tv_distance):
     import numpy as np
-    from mbrl_ref.course.checks import as_float
+    from mbrl_grader.checks import as_float
     from mbrl_ref.model_errors import tv_distance as ref
     d = as_float(tv_distance(np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0])), 'tv_distance')
     assert abs(d - 1.0) < 1e-12, f'distributions with no common outcome are at TV distance 1, got {d:.6g} (did you forget the 1/2?)'

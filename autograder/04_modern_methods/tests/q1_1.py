@@ -17,7 +17,7 @@ def test_bootstrap_counts_shape_and_total(bootstrap_counts):
 @test_case(points=1, hidden=True)
 def test_bootstrap_counts_only_observed_transitions(bootstrap_counts):
     import numpy as np
-    from mbrl_ref.course.checks import assert_shape
+    from mbrl_grader.checks import assert_shape
     data = np.array([[0, 1, 0.0, 2], [2, 0, 1.0, 1], [1, 3, 0.5, 0], [2, 2, 0.0, 2], [0, 0, 0.0, 0]] * 3, dtype=float)
     allowed = np.zeros((3, 4, 3), dtype=bool)
     for s, a, _, s2 in data.astype(int):
@@ -35,7 +35,7 @@ def test_bootstrap_counts_only_observed_transitions(bootstrap_counts):
 @test_case(points=1, hidden=True)
 def test_bootstrap_counts_draws_with_replacement(bootstrap_counts):
     import numpy as np
-    from mbrl_ref.course.checks import assert_fraction
+    from mbrl_grader.checks import assert_fraction
     n_states, n = (20, 200)
     data = np.array([[i % n_states, i // n_states % 2, 0.0, (i * 7 + i // n_states) % n_states] for i in range(n)], dtype=float)
     assert len({(int(s), int(a), int(s2)) for s, a, _, s2 in data}) == n

@@ -31,7 +31,7 @@ def test_disagreement_exact_values(ensemble_disagreement):
 @test_case(points=1, hidden=True)
 def test_disagreement_batched(ensemble_disagreement):
     import numpy as np
-    from mbrl_ref.course.checks import assert_close
+    from mbrl_grader.checks import assert_close
     from mbrl_ref.modern.ensemble import ensemble_disagreement as ref
     rng = np.random.default_rng(7)
     p = rng.dirichlet(np.ones(5) * 0.5, size=(4, 3, 2))

@@ -26,7 +26,7 @@ def test_shooting_returns_an_action(random_shooting_action):
 @test_case(points=1, hidden=True)
 def test_shooting_picks_first_action_of_best_sequence(random_shooting_action):
     import numpy as np
-    from mbrl_ref.course.checks import as_int
+    from mbrl_grader.checks import as_int
 
     class OneGoodMove:
         n_actions = 4
@@ -44,7 +44,7 @@ def test_shooting_picks_first_action_of_best_sequence(random_shooting_action):
 @test_case(points=1, hidden=True)
 def test_shooting_uses_discount(random_shooting_action):
     import numpy as np
-    from mbrl_ref.course.checks import as_int
+    from mbrl_grader.checks import as_int
 
     class SoonOrLater:
         n_actions = 4
@@ -66,7 +66,7 @@ def test_shooting_uses_discount(random_shooting_action):
 @test_case(points=1, hidden=True)
 def test_shooting_stops_at_unknown(random_shooting_action):
     import numpy as np
-    from mbrl_ref.course.checks import as_int
+    from mbrl_grader.checks import as_int
 
     class Partial:
         n_actions = 4
@@ -86,7 +86,7 @@ def test_shooting_stops_at_unknown(random_shooting_action):
 @test_case(points=1, hidden=True)
 def test_shooting_follows_imagined_states(random_shooting_action):
     import numpy as np
-    from mbrl_ref.course.checks import as_int
+    from mbrl_grader.checks import as_int
 
     class TwoStep:
         n_actions = 4

@@ -17,7 +17,7 @@ def test_uct_basic(uct_select):
 @test_case(points=1, hidden=True)
 def test_uct_exact_choices(uct_select):
     import numpy as np
-    from mbrl_ref.course.checks import as_int
+    from mbrl_grader.checks import as_int
     from mbrl_ref.modern.mcts import uct_select as ref
     rng = np.random.default_rng(11)
     wrong = []
@@ -39,7 +39,7 @@ def test_uct_exact_choices(uct_select):
 @test_case(points=1, hidden=True)
 def test_uct_log_of_parent_count(uct_select):
     import numpy as np
-    from mbrl_ref.course.checks import as_int
+    from mbrl_grader.checks import as_int
     got = as_int(uct_select([100, 2], [60.0, 0.0], 0.5), 'uct_select(...)')
     assert got == 1, "visits=[100, 2], value_sums=[60, 0], c=0.5: the rarely tried child 1 has the higher UCT score (0.760 vs 0.708); use ln of the PARENT count N = sum of the children's visits, divided by the child's own visits: c * sqrt(ln(N) / N_i). You chose {}".format(got)
     got = as_int(uct_select([20, 4], [10.0, 0.4], 0.7), 'uct_select(...)')
@@ -49,7 +49,7 @@ def test_uct_log_of_parent_count(uct_select):
 def test_uct_unvisited_first_without_division_by_zero(uct_select):
     import warnings
     import numpy as np
-    from mbrl_ref.course.checks import as_int
+    from mbrl_grader.checks import as_int
     with warnings.catch_warnings():
         warnings.simplefilter('error')
         try:
@@ -63,7 +63,7 @@ def test_uct_unvisited_first_without_division_by_zero(uct_select):
 @test_case(points=1, hidden=True)
 def test_uct_explores(uct_select):
     import numpy as np
-    from mbrl_ref.course.checks import as_int
+    from mbrl_grader.checks import as_int
     got = as_int(uct_select([30, 1], [18.0, 0.0], 1.4), 'uct_select(...)')
     assert got == 1, 'visits=[30, 1], value_sums=[18, 0], c=1.4: the exploration bonus c*sqrt(ln N / N_i) of the once-tried child 1 (2.6) outweighs its lower mean, so UCT explores child 1; you chose {}. Did you leave out the exploration term?'.format(got)
     got = as_int(uct_select([30, 1], [18.0, 0.0], 0.0), 'uct_select(...)')

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..agents import DynaQ, DynaQPlus, run_steps
-from ..envs import ChangingMaze
+from mbrl_envs import ChangingMaze
 from ..models import DeterministicModel
 from . import _engine
 from ._common import Engine, Progress, fresh, mean_stderr, run_seeds

@@ -1,6 +1,6 @@
 """Sutton & Barto Figure 8.2: Dyna-Q on the Dyna maze, steps per episode for n = 0, 5, 50.
 
-Setting (book, Example 8.1): the 6 x 9 Dyna maze (:class:`mbrl_ref.envs.DynaMaze`, shortest path
+Setting (book, Example 8.1): the 6 x 9 Dyna maze (:class:`mbrl_envs.DynaMaze`, shortest path
 14 steps), alpha 0.1, gamma 0.95, epsilon 0.1, Q initialised to 0, ties broken uniformly at
 random, 30 runs x 50 episodes; n = 0 is one-step Q-learning.
 
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..agents import DynaQ, run_episodes
-from ..envs import DynaMaze
+from mbrl_envs import DynaMaze
 from . import _engine
 from ._common import Engine, Progress, fresh, mean_stderr, run_seeds
 

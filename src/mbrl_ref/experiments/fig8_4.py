@@ -1,6 +1,6 @@
 """Sutton & Barto Figure 8.4: Dyna-Q vs Dyna-Q+ on the blocking maze (Example 8.2).
 
-Setting (book and its public reproduction): :class:`mbrl_ref.envs.BlockingMaze`, whose right-hand
+Setting (book and its public reproduction): :class:`mbrl_envs.BlockingMaze`, whose right-hand
 gap (shortest path 10) closes after 1000 time steps while a left-hand gap opens (shortest path
 16); alpha 1.0, gamma 0.95, epsilon 0.1, n = 10 planning steps, kappa 1e-4, 3000 time steps,
 20 runs. Result: cumulative reward after each time step. Expected at step 3000 (20 runs):
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..envs import BlockingMaze
+from mbrl_envs import BlockingMaze
 from ._changing import ChangingMazeConfig, ChangingMazeResult, run_changing
 from ._common import Progress
 

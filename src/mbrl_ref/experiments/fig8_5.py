@@ -1,6 +1,6 @@
 """Sutton & Barto Figure 8.5: Dyna-Q vs Dyna-Q+ on the shortcut maze (Example 8.3).
 
-Setting (book and its public reproduction): :class:`mbrl_ref.envs.ShortcutMaze`, where only the
+Setting (book and its public reproduction): :class:`mbrl_envs.ShortcutMaze`, where only the
 long left-hand path (16 steps) exists until a shortcut on the right (10 steps) opens after 3000
 time steps; alpha 1.0, gamma 0.95, epsilon 0.1, n = 50 planning steps, kappa 1e-3, 6000 time
 steps. Result: cumulative reward after each time step. Expected at step 6000: about 297 for
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..envs import ShortcutMaze
+from mbrl_envs import ShortcutMaze
 from ._changing import ChangingMazeConfig, ChangingMazeResult, run_changing
 from ._common import Progress
 

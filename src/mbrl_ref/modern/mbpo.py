@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..envs import DYNA_MAZE_MAP, StochasticGridWorld
+from mbrl_envs import DYNA_MAZE_MAP, StochasticGridWorld
 
 
 def branched_rollouts(

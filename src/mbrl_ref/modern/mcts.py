@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ..envs import tictactoe as ttt
+from mbrl_envs import tictactoe as ttt
 
 
 def uct_select(visits: Sequence[float], value_sums: Sequence[float], c: float = 1.4) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from mbrl_ref.course.sandbox.client import WorkerClient
+    from mbrl_grader.sandbox.client import WorkerClient
 
 
 class StudentCodeError(Exception):

@@ -10,7 +10,7 @@ For each assignment ``NN_topic`` (built by ``mbrl-course build``):
     (``scan_leaks``);
 (d) the solution's execution time (target <= 60 s) and grading time (target <= 90 s) are reported.
 
-Grading uses the trusted runner ``mbrl_ref.course.runner.grade_notebook`` (engine ``trusted``) or
+Grading uses the trusted runner ``mbrl_grader.runner.grade_notebook`` (engine ``trusted``) or
 ``otter run`` on the autograder zip (engine ``otter``); ``auto`` picks the trusted runner when it
 is importable.
 """
@@ -48,8 +48,11 @@ MARKER_PATTERNS = [
     (re.compile(r"^\s*#.*\bHIDDEN\b", re.M), "'# HIDDEN' comment"),
     (re.compile(r"hidden\s*[:=]\s*true", re.I), "hidden test flag"),
     (
-        re.compile(r"\bimport\s+mbrl_ref\b|\bfrom\s+mbrl_ref\b|\bmbrl_ref\s*\.|['\"]mbrl_ref\b"),
-        "reference to mbrl_ref",
+        re.compile(
+            r"\b(?:import|from)\s+(mbrl_ref|mbrl_grader)\b|\b(mbrl_ref|mbrl_grader)\s*\."
+            r"|['\"](mbrl_ref|mbrl_grader)\b"
+        ),
+        "reference to mbrl_ref or mbrl_grader",
     ),
 ]
 
@@ -143,7 +146,7 @@ def expected_possible(autograder_dir: Path) -> float:
 
 
 def trusted_runner_available() -> bool:
-    """Whether `mbrl_ref.course.runner.grade_notebook` can be imported."""
+    """Whether `mbrl_grader.runner.grade_notebook` can be imported."""
     try:
         from .runner import grade_notebook  # noqa: F401
     except ImportError:
@@ -411,7 +414,7 @@ def scan_leaks(student_dir: Path, autograder_dir: Path, master: Path | None = No
     leaks: list[str] = []
     texts = student_texts(student_dir)
     for rel in texts:
-        if "mbrl_ref" in rel.split("/"):
+        if {"mbrl_ref", "mbrl_grader"} & set(rel.split("/")):
             leaks.append(f"{rel}: the reference package is shipped to students")
     for rel, text in texts.items():
         for pattern, what in MARKER_PATTERNS:

@@ -1,6 +1,7 @@
 """Environments for the Model-Based RL chapter (Gymnasium toy-text style) and drawing helpers.
 
-This package is shipped to students as `mbrl_envs`, so it imports only the standard library,
+The only code students get (the build copies it into every assignment folder), and the same
+package the reference and the tests import. It imports only the standard library,
 numpy, gymnasium and matplotlib, and refers to its own modules relatively.
 
 Gymnasium ids: ``mbrl/GridWorld-v0``, ``mbrl/StochasticGridWorld-v0``, ``mbrl/DynaMaze-v0``,
@@ -33,5 +34,4 @@ _IDS = {
     "mbrl/ShortcutMaze-v0": ShortcutMaze,
 }
 for _env_id, _cls in _IDS.items():
-    if _env_id not in gym.registry:  # this package may be imported twice (mbrl_ref, mbrl_envs)
-        gym.register(id=_env_id, entry_point=_cls)
+    gym.register(id=_env_id, entry_point=_cls)

@@ -1,11 +1,11 @@
 """The sample submission corpus `samples/NN_topic/`: generated, deterministic, with expected scores.
 
 `samples/` is GENERATED (never edit it by hand): `mbrl-course run` regenerates it before grading
-(and `python -m mbrl_ref.course.samples` does only this step). For every built assignment
+(and `python -m mbrl_course.samples` does only this step). For every built assignment
 `assignments/NN_topic/NN_topic.ipynb` it writes:
 
 * one notebook per variant `tests/submissions/NN_topic/<variant>.py` (correct alternatives and
-  typical bugs, injected with :func:`mbrl_ref.course.inject.make_submission`), expected scores
+  typical bugs, injected with :func:`mbrl_course.inject.make_submission`), expected scores
   from `tests/submissions/NN_topic/expected.json`;
 * `blank.ipynb`: the untouched student notebook (expected 0 points);
 * `otter_export.zip`: a correct variant packaged like otter's `grader.export()` (notebook,
@@ -59,7 +59,7 @@ MALFORMED = (
 README = """\
 # Sample submissions (GENERATED: do not edit)
 
-Written by `mbrl-course run` (or `python -m mbrl_ref.course.samples`) from
+Written by `mbrl-course run` (or `python -m mbrl_course.samples`) from
 `assignments/NN_topic/NN_topic.ipynb` and the variants in `tests/submissions/NN_topic/`.
 Each folder holds correct, blank, buggy and malformed submissions of one assignment and
 `expected.json`, the status and points each one must get. `make run` grades them all and
@@ -310,14 +310,14 @@ def mismatches(rec: GradeRecord, exp: dict, tol: float = 1e-3) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m mbrl_ref.course.samples [--root DIR] [--only NAME]`: regenerate samples/."""
+    """`python -m mbrl_course.samples [--root DIR] [--only NAME]`: regenerate samples/."""
     p = argparse.ArgumentParser(prog="mbrl-course samples", description=__doc__.split("\n")[0])
     p.add_argument("--root", type=Path, default=None, help="repository root (default: this repo)")
     p.add_argument("--only", action="append", metavar="NAME")
     args = p.parse_args(list(sys.argv[1:] if argv is None else argv))
-    from .grade import default_root
+    from .layout import course_root
 
-    root = (args.root or default_root()).resolve()
+    root = (args.root or course_root()).resolve()
     corpora = generate(root, only=args.only)
     if not corpora:
         print(f"no built assignments under {root / 'assignments'}; run `mbrl-course build`", file=sys.stderr)

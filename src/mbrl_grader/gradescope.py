@@ -12,7 +12,7 @@ Gradescope's format::
 
 Hidden test cases get visibility ``hidden`` (``after_published`` when ``MBRL_SHOW_HIDDEN=1``)
 and their output is the failure message only, never test source. Run with
-``python -m mbrl_ref.course.gradescope``.
+``python -m mbrl_grader.gradescope``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mbrl_ref.course.runner import SubmissionResult, grade_notebook
+from mbrl_grader.runner import SubmissionResult, grade_notebook
 
 
 def results_json(result: SubmissionResult, show_hidden: bool = False) -> dict[str, Any]:

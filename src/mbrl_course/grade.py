@@ -2,7 +2,7 @@
 
 Why this exists: otter's `otter grade` needs Docker and `otter run` grades one notebook with no
 time limit, so one looping or crashing submission stops a batch. Here every submission is graded
-by the trusted runner (:mod:`mbrl_ref.course.runner`) in its OWN subprocess, in its own session,
+by the trusted runner (:mod:`mbrl_grader.runner`) in its OWN subprocess, in its own session,
 under a wall-clock limit, `--jobs` at a time. Whatever a submission does (raise, loop, print
 gigabytes, `os._exit`, crash the grader), the outcome is one gradebook row with a status and the
 batch goes on. The tool exits 0 whenever the batch completes; non-zero only when it cannot work
@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .layout import course_root
 from .feedback import CodeScrubber, write_feedback
 from .gradebook import (
     STATUSES,
@@ -62,7 +63,7 @@ KILL_GRACE = 15.0
 MAX_RESULT_BYTES = 20 * 1024 * 1024
 #: Marker file that says "this output folder was made by mbrl-course grade".
 OUT_MARKER = ".mbrl-course-grades"
-RUNNER_MODULE = "mbrl_ref.course.runner"
+RUNNER_MODULE = "mbrl_grader.runner"
 #: The command that grades one notebook (tests replace it with a fake runner).
 DEFAULT_RUNNER_CMD = [sys.executable, "-m", RUNNER_MODULE]
 
@@ -81,15 +82,6 @@ class ToolError(Exception):
 
 # --------------------------------------------------------------------------------------------
 # autograders
-
-
-def default_root() -> Path:
-    """The repository root: the cwd if it holds `autograder/` or `assignments/`, else this checkout."""
-    cwd = Path.cwd()
-    if (cwd / "autograder").is_dir() or (cwd / "assignments").is_dir():
-        return cwd
-    here = Path(__file__).resolve().parents[3]
-    return here if (here / "pyproject.toml").is_file() else cwd
 
 
 def find_autograders(root: Path) -> dict[str, Path]:
@@ -544,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """`mbrl-course grade SUBMISSION_OR_FOLDER... [--assignment NAME] [--out DIR] [--jobs N] [--timeout S]`."""
     args = _grade_parser().parse_intermixed_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        ag_root = args.autograders or default_root() / "autograder"
+        ag_root = args.autograders or course_root() / "autograder"
         settings = _settings(args, ag_root)
         if args.assignment and args.assignment not in settings.autograders:
             raise ToolError(
@@ -602,7 +594,7 @@ def run_main(argv: Sequence[str] | None = None) -> int:
     from . import samples as samples_mod
 
     args = _run_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    root = (args.root or default_root()).resolve()
+    root = (args.root or course_root()).resolve()
     out = args.out or root / "build" / "grades"
     t0 = time.monotonic()
     try:

@@ -1,13 +1,13 @@
 """Trusted test runner: grade one notebook against an otter autograder without trusting it.
 
-The student's code runs only in a sandboxed worker (:mod:`mbrl_ref.course.sandbox`); the test
+The student's code runs only in a sandboxed worker (:mod:`mbrl_grader.sandbox`); the test
 cases of ``AUTOGRADER_DIR/tests/*.py`` (otter exception-style files) run here, in the grading
 process, with proxies for the student's objects. Nothing from the submission is unpickled; only
 the ``.ipynb`` JSON is read.
 
 Command line (used by the batch grader, one subprocess per submission)::
 
-    python -m mbrl_ref.course.runner NOTEBOOK AUTOGRADER_DIR [--timeout S] [--json OUT]
+    python -m mbrl_grader.runner NOTEBOOK AUTOGRADER_DIR [--timeout S] [--json OUT]
 
 prints (or writes to OUT) the :class:`SubmissionResult` as JSON, exit code 0 whenever a result
 was produced (whatever the submission did). Schema (``SubmissionResult.to_dict()``)::
@@ -50,8 +50,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mbrl_ref.course.sandbox import isolation
-from mbrl_ref.course.sandbox.client import (
+from mbrl_grader.sandbox import isolation
+from mbrl_grader.sandbox.client import (
     NotebookRun,
     StaleProxy,
     WorkerBroken,
@@ -59,7 +59,7 @@ from mbrl_ref.course.sandbox.client import (
     WorkerDied,
     WorkerTimeout,
 )
-from mbrl_ref.course.sandbox.proxy import GlobalsView, StudentCodeError
+from mbrl_grader.sandbox.proxy import GlobalsView, StudentCodeError
 
 STATUSES = ("graded", "timeout", "invalid", "error")
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
@@ -382,32 +382,11 @@ def grade_notebook(notebook_path: str | os.PathLike[str], autograder_dir: str | 
         cells = read_code_cells(nb_path)
     except InvalidNotebook as e:
         return SubmissionResult("invalid", str(e), duration_s=time.monotonic() - t0)
-    added_path = str(ag_dir) not in sys.path
-    if added_path:  # tests import the support files (mbrl_envs) from the autograder, as otter does
-        sys.path.insert(0, str(ag_dir))
-    # Another assignment graded earlier in this process may have left its own copy of a support
-    # package in sys.modules; tests must import this autograder's copy.
-    cached = _forget_modules(Path(name).stem for name in support_files)
-    try:
-        return _grade_with_tests(nb_path, ag_dir, cells, t0, deadline, timeout=timeout,
-                                 cell_timeout=cell_timeout, test_timeout=test_timeout,
-                                 memory_mb=memory_mb, output_limit=output_limit,
-                                 support_files=support_files, hide_paths=hide_paths,
-                                 max_restarts=max_restarts)
-    finally:
-        if added_path and str(ag_dir) in sys.path:
-            sys.path.remove(str(ag_dir))
-        _forget_modules(Path(name).stem for name in support_files)
-        sys.modules.update(cached)
-
-
-def _forget_modules(packages: Iterable[str]) -> dict[str, Any]:
-    """Remove `packages` and their submodules from sys.modules; return what was removed."""
-    roots = set(packages)
-    gone = {name: mod for name, mod in sys.modules.items() if name.split(".")[0] in roots}
-    for name in gone:
-        del sys.modules[name]
-    return gone
+    return _grade_with_tests(nb_path, ag_dir, cells, t0, deadline, timeout=timeout,
+                             cell_timeout=cell_timeout, test_timeout=test_timeout,
+                             memory_mb=memory_mb, output_limit=output_limit,
+                             support_files=support_files, hide_paths=hide_paths,
+                             max_restarts=max_restarts)
 
 
 def _grade_with_tests(nb_path: Path, ag_dir: Path, cells: list[tuple[int, str]], t0: float,
@@ -433,9 +412,10 @@ def _grade_with_tests(nb_path: Path, ag_dir: Path, cells: list[tuple[int, str]],
         stage_support_files(ag_dir, workdir, support_files)
         _copy_mpl_cache(workdir / ".mpl")
         hidden = isolation.default_hidden_paths([ag_dir, nb_path.parent, *hide_paths])
+        import mbrl_grader
         import mbrl_ref
 
-        probes = [str(ag_dir / "tests"), str(nb_path), mbrl_ref.__file__]
+        probes = [str(ag_dir / "tests"), str(nb_path), mbrl_ref.__file__, mbrl_grader.__file__]
         session = _Session(cells=cells, workdir=workdir, hidden=hidden,
                            keep=isolation.default_keep_paths(), probes=probes,
                            memory_mb=memory_mb, cell_timeout=cell_timeout,
@@ -549,7 +529,7 @@ def _apply_all_or_nothing(outcomes: list[TestOutcome], cases: list[_Case]) -> No
 
 def main(argv: list[str] | None = None) -> int:
     """CLI: grade one notebook and print/write the result JSON."""
-    ap = argparse.ArgumentParser(prog="python -m mbrl_ref.course.runner", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m mbrl_grader.runner", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("notebook")
     ap.add_argument("autograder_dir")

@@ -25,7 +25,7 @@ def call_many(fn: Any, arg_lists: Sequence[Sequence[Any]]) -> list[Any]:
     (~0.1-1 ms); sampling ``predict`` 1000 times this way costs one crossing instead of 1000.
     Works the same on plain callables (otter's in-kernel run, reference objects).
     """
-    from mbrl_ref.course.sandbox.proxy import StudentProxy
+    from mbrl_grader.sandbox.proxy import StudentProxy
 
     if isinstance(fn, StudentProxy):
         client = object.__getattribute__(fn, "_client")
@@ -110,7 +110,7 @@ def assert_equal(actual: Any, expected: Any, what: str = "result") -> None:
             idx = tuple(int(i) for i in np.argwhere(act != exp)[0])
             raise AssertionError(f"{what} at index {idx} is {act[idx]!r}, expected {exp[idx]!r}")
         return
-    if type(actual).__module__ == "mbrl_ref.course.sandbox.proxy":
+    if type(actual).__module__ == "mbrl_grader.sandbox.proxy":
         raise AssertionError(f"{what}: expected {_short(expected)}, got an object")
     if actual != expected:
         raise AssertionError(f"{what} is {_short(actual)}, expected {_short(expected)}")

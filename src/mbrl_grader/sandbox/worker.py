@@ -1,7 +1,7 @@
 """The untrusted worker: executes a student's notebook cells, then answers the grader's RPCs.
 
-Run as ``python -m mbrl_ref.course.sandbox.worker --rfd R --wfd W`` by
-:mod:`mbrl_ref.course.runner` only. The first frame on ``R`` is the ``init`` message (cells,
+Run as ``python -m mbrl_grader.sandbox.worker --rfd R --wfd W`` by
+:mod:`mbrl_grader.runner` only. The first frame on ``R`` is the ``init`` message (cells,
 working directory, paths to hide, limits). Everything after isolation is set up is assumed to be
 controlled by the student: the grader trusts nothing this process says except as plain data.
 """
@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from mbrl_ref.course.sandbox import isolation
-from mbrl_ref.course.sandbox.rpc import (
+from mbrl_grader.sandbox import isolation
+from mbrl_grader.sandbox.rpc import (
     Channel,
     ChannelClosed,
     EncodeError,
@@ -66,11 +66,14 @@ class _Sink(io.TextIOBase):
         pass
 
 
+HIDDEN_PACKAGES = ("mbrl_ref", "mbrl_grader", "mbrl_course")
+
+
 class _BlockImports:
-    """Meta path finder refusing the hidden reference package."""
+    """Meta path finder refusing the hidden reference and the grader's own packages."""
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        if name == "mbrl_ref" or name.startswith("mbrl_ref."):
+        if name.split(".")[0] in HIDDEN_PACKAGES:
             raise ImportError(f"No module named {name!r} (the reference is not available)")
         return None
 
@@ -461,7 +464,7 @@ def main(argv: list[str] | None = None) -> None:
     os.makedirs(os.path.join(home, "tmp"), exist_ok=True)
     os.environ.update({"HOME": home, "TMPDIR": os.path.join(home, "tmp"), "MPLBACKEND": "Agg",
                        "MBRL_STATIC": "1", "MPLCONFIGDIR": os.path.join(workdir, ".mpl")})
-    for mod in [m for m in sys.modules if m == "mbrl_ref" or m.startswith("mbrl_ref.")]:
+    for mod in [m for m in sys.modules if m.split(".")[0] in HIDDEN_PACKAGES]:
         del sys.modules[mod]
     sys.meta_path.insert(0, _BlockImports())
     sys.path[:] = [workdir] + [p for p in sys.path if p and p != workdir]

@@ -2,9 +2,9 @@
 
     mbrl-course build [--only NAME] [--check]   regenerate assignments/ and autograder/
     mbrl-course validate [NAME ...]             solution 100 %, blank 0, no leaks, timings
-    mbrl-course grade ...                       batch grading (mbrl_ref.course.grade:main)
-    mbrl-course run ...                         `make run` pipeline (mbrl_ref.course.grade:run_main)
-    mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_ref.course.samples:main)
+    mbrl-course grade ...                       batch grading (mbrl_course.grade:main)
+    mbrl-course run ...                         `make run` pipeline (mbrl_course.grade:run_main)
+    mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_course.samples:main)
 
 `grade` and `run` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 DISPATCHED = {
-    "grade": ("mbrl_ref.course.grade", "main", "grade submissions in batch (see `grade --help`)"),
-    "run": ("mbrl_ref.course.grade", "run_main", "build, grade the samples, print the gradebook"),
-    "samples": ("mbrl_ref.course.samples", "main", "regenerate samples/ from tests/submissions"),
+    "grade": ("mbrl_course.grade", "main", "grade submissions in batch (see `grade --help`)"),
+    "run": ("mbrl_course.grade", "run_main", "build, grade the samples, print the gradebook"),
+    "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
 }
 ACCEPTS_ROOT = {"run", "samples"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""

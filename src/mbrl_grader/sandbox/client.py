@@ -19,9 +19,9 @@ import types
 from dataclasses import dataclass, field
 from typing import Any
 
-from mbrl_ref.course.sandbox import isolation
-from mbrl_ref.course.sandbox.proxy import Missing, StudentCodeError, StudentProxy
-from mbrl_ref.course.sandbox.rpc import (
+from mbrl_grader.sandbox import isolation
+from mbrl_grader.sandbox.proxy import Missing, StudentCodeError, StudentProxy
+from mbrl_grader.sandbox.rpc import (
     Channel,
     ChannelClosed,
     ChannelTimeout,
@@ -113,7 +113,7 @@ class WorkerClient:
         g2w_r, g2w_w = os.pipe()
         w2g_r, w2g_w = os.pipe()
         cmd = isolation.wrap_command([sys.executable, "-B", "-m",
-                                      "mbrl_ref.course.sandbox.worker",
+                                      "mbrl_grader.sandbox.worker",
                                       "--rfd", str(g2w_r), "--wfd", str(w2g_w)])
         with open(self.stderr_path, "ab") as err:
             self.proc = subprocess.Popen(cmd, pass_fds=(g2w_r, w2g_w), stdin=subprocess.DEVNULL,

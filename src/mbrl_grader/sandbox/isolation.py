@@ -32,14 +32,15 @@ NOBODY = 65534
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_REMOUNT = 1, 2, 4, 32
 _MS_BIND, _MS_REC, _MS_PRIVATE = 4096, 16384, 1 << 18
 _PR_SET_NO_NEW_PRIVS, _PR_CAPBSET_DROP = 38, 24
-_NEVER_HIDE = {"/", "/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/dev",
-               "/sys", "/run", "/var", "/opt"}
 # Top-level directories the worker may see. Every other top-level directory (/home, /root, /work,
 # /tmp, /var, /opt, /srv, /mnt, ...) is hidden: an allow-list, so that another copy of the course
 # (an instructor's second checkout, a colleague's folder) cannot be read either. The Python
 # installation and the worker's own folder are bound back in wherever they live.
 _VISIBLE_TOP_LEVEL = {"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc",
                       "/proc", "/dev", "/sys"}
+# Never mounted over: the root and the visible top-level directories (hiding one would break the
+# worker). Everything else, /var and /opt included, may be hidden.
+_NEVER_HIDE = {"/"} | _VISIBLE_TOP_LEVEL
 
 
 def _hidden_top_level() -> list[str]:
@@ -100,14 +101,16 @@ def find_repo_root(start: Path) -> Path | None:
 
 
 def default_hidden_paths(extra: Iterable[str | os.PathLike[str]] = ()) -> list[str]:
-    """Paths the worker must not see: the mbrl_ref package, its repository, home, /tmp, extras."""
+    """Paths the worker must not see: the grading packages, their repository, home, /tmp, extras."""
+    import mbrl_grader
     import mbrl_ref
 
-    pkg = Path(_real(Path(mbrl_ref.__file__).parent))
-    paths = [pkg, Path(_real(Path.home())), Path(_real("/tmp")), Path(_real("/var/tmp"))]
-    repo = find_repo_root(pkg.parent)
-    if repo is not None:
-        paths.append(repo)
+    pkgs = [Path(_real(Path(m.__file__).parent)) for m in (mbrl_ref, mbrl_grader)]
+    paths = [*pkgs, Path(_real(Path.home())), Path(_real("/tmp")), Path(_real("/var/tmp"))]
+    for pkg in pkgs:
+        repo = find_repo_root(pkg.parent)
+        if repo is not None:
+            paths.append(repo)
     paths += [Path(_real(p)) for p in extra]
     out: list[str] = []
     for p in paths:

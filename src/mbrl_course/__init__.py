@@ -1,0 +1,1 @@
+"""Instructor tooling behind the `mbrl-course` command: build, validate, grade, samples, run."""

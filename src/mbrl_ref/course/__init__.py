@@ -1,1 +1,0 @@
-"""Instructor tooling behind the `mbrl-course` command: build, grade, validate."""
