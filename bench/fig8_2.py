@@ -32,7 +32,12 @@ def bench_fast(runs: int) -> None:
     for n in (0, 5, 50):
         for ss in seeds:
             out = _engine.run(
-                [tables], alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=n, seed=fresh(ss),
+                [tables],
+                alpha=0.1,
+                gamma=0.95,
+                epsilon=0.1,
+                planning_steps=n,
+                seed=fresh(ss),
                 n_episodes=50,
             )
             nominal += out.planning_updates
@@ -42,8 +47,10 @@ def bench_fast(runs: int) -> None:
     done = nominal - skipped
     print(f"fast engine, {runs} runs x 50 episodes x n in (0, 5, 50):")
     print(f"  wall {wall:.2f} s, CPU {cpu:.2f} s, {real_steps:,} real steps")
-    print(f"  planning updates: {nominal:,} nominal ({nominal / cpu / 1e6:.2f} M/s per CPU second),"
-          f" {done:,} computed, {skipped:,} skipped as no-ops ({done / cpu / 1e6:.2f} M/s)")
+    print(
+        f"  planning updates: {nominal:,} nominal ({nominal / cpu / 1e6:.2f} M/s per CPU second),"
+        f" {done:,} computed, {skipped:,} skipped as no-ops ({done / cpu / 1e6:.2f} M/s)"
+    )
 
 
 def bench_reference(runs: int) -> None:
@@ -54,8 +61,10 @@ def bench_reference(runs: int) -> None:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     updates = result.planning_updates
     print(f"reference classes (mbrl_ref.agents.DynaQ + TabularModel), only {runs} runs:")
-    print(f"  wall {wall:.2f} s, CPU {cpu:.2f} s, {updates:,} planning updates "
-          f"({updates / cpu / 1e3:.1f} k/s per CPU second)")
+    print(
+        f"  wall {wall:.2f} s, CPU {cpu:.2f} s, {updates:,} planning updates "
+        f"({updates / cpu / 1e3:.1f} k/s per CPU second)"
+    )
     print(f"  extrapolated to 30 runs: about {cpu * 30 / runs:.0f} s CPU")
 
 

@@ -74,8 +74,13 @@ def plain_execution_seconds(nb_path: Path, assignment_dir: Path, limit: float) -
         t0 = time.perf_counter()
         try:
             subprocess.run(
-                [sys.executable, "-c", PLAIN_EXEC, str(nb)], cwd=work, env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=limit, check=False,
+                [sys.executable, "-c", PLAIN_EXEC, str(nb)],
+                cwd=work,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=limit,
+                check=False,
             )
         except subprocess.TimeoutExpired:
             return None
@@ -92,7 +97,9 @@ def _load() -> str:
 
 def main() -> int:
     """Run the benchmark and print the figures."""
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--root", type=Path, default=None)
     ap.add_argument("--only", action="append", metavar="NAME")
     ap.add_argument("--jobs", type=int, default=2, help="parallel jobs to compare with 1")
@@ -102,7 +109,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-samples-") as tmp:
         corpora = samples.generate(root, only=args.only, out_root=Path(tmp))
         jobs = [
-            j for j in samples.jobs_for(corpora, exclude_status=("invalid", "timeout"))
+            j
+            for j in samples.jobs_for(corpora, exclude_status=("invalid", "timeout"))
             if j.submission.path.name not in samples.MALFORMED
         ]
         if not jobs:
@@ -150,7 +158,9 @@ def main() -> int:
 
     print(f"load average after: {_load()}")
     print()
-    print(f"{'submission':<40} {'plain exec':>10} {'graded (j=1)':>13} {'runner':>8} {'overhead':>9}")
+    print(
+        f"{'submission':<40} {'plain exec':>10} {'graded (j=1)':>13} {'runner':>8} {'overhead':>9}"
+    )
     overheads = []
     for sid in sorted(per_sub[1]):
         ex = plain.get(sid)
@@ -166,7 +176,9 @@ def main() -> int:
     for k, w in walls.items():
         print(f"--jobs {k}: {w:.1f} s wall for {n} submissions = {w / n:.1f} s per submission")
     speedup = walls[1] / walls[args.jobs] if walls[args.jobs] > 0 else float("nan")
-    print(f"parallel speed-up (--jobs {args.jobs} vs 1): {speedup:.2f}x   (target >= 1.7x on 2 cores)")
+    print(
+        f"parallel speed-up (--jobs {args.jobs} vs 1): {speedup:.2f}x   (target >= 1.7x on 2 cores)"
+    )
     if overheads:
         print(
             f"overhead beyond executing the notebook: median {statistics.median(overheads):.1f} s, "
@@ -179,7 +191,15 @@ def main() -> int:
             f"result parsing): "
             f"mean {statistics.mean(tool):.2f} s per submission"
         )
-    print(json.dumps({"walls": walls, "speedup": speedup, "overhead_mean": statistics.mean(overheads) if overheads else None}))
+    print(
+        json.dumps(
+            {
+                "walls": walls,
+                "speedup": speedup,
+                "overhead_mean": statistics.mean(overheads) if overheads else None,
+            }
+        )
+    )
     return 0
 
 

@@ -41,13 +41,18 @@ def main(argv: list[str]) -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
     layout = default_layout()
     names = argv or sorted(p.name for p in layout.autograder.iterdir() if p.is_dir())
-    print(f"{'notebook':<20} {'solution exec s':>16} {'blank exec s':>13} {'grade s':>9} "
-          f"{'score':>8}  within targets ({EXEC_TARGET_S:.0f} s / {GRADE_TARGET_S:.0f} s)")
+    print(
+        f"{'notebook':<20} {'solution exec s':>16} {'blank exec s':>13} {'grade s':>9} "
+        f"{'score':>8}  within targets ({EXEC_TARGET_S:.0f} s / {GRADE_TARGET_S:.0f} s)"
+    )
     for name in names:
         solution_s, blank_s, grade_s, score = bench(name)
         ok = solution_s <= EXEC_TARGET_S and grade_s <= GRADE_TARGET_S
-        print(f"{name:<20} {solution_s:>16.1f} {blank_s:>13.1f} {grade_s:>9.1f} {score:>8}  "
-              f"{'yes' if ok else 'NO'}", flush=True)
+        print(
+            f"{name:<20} {solution_s:>16.1f} {blank_s:>13.1f} {grade_s:>9.1f} {score:>8}  "
+            f"{'yes' if ok else 'NO'}",
+            flush=True,
+        )
     print(f"(load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 

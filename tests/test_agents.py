@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from mbrl_ref.agents import DynaQ, DynaQPlus, QLearning, run_episodes, run_steps
 from mbrl_envs import DynaMaze
+from mbrl_ref.agents import DynaQ, DynaQPlus, QLearning, run_episodes, run_steps
 from mbrl_ref.models import DeterministicModel, TabularModel
 
 

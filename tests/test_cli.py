@@ -15,8 +15,22 @@ from mbrl_ref.__main__ import main
 def test_cli_fig8_2_writes_json_and_prints_table(tmp_path: Path, capsys) -> None:
     """reproduce fig8.2 prints the checkpoint table and writes a JSON file with the curves."""
     out = tmp_path / "sub" / "fig.json"
-    assert main(["reproduce", "fig8.2", "--runs", "2", "--seed", "4", "--json", str(out),
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "reproduce",
+                "fig8.2",
+                "--runs",
+                "2",
+                "--seed",
+                "4",
+                "--json",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "ep 2" in text and "mean ep 41-50" in text and "expected" in text
     data = json.loads(out.read_text())
@@ -46,8 +60,20 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     """`python -m mbrl_ref reproduce fig8.2` runs as a process, progress bar on stderr only."""
     out = tmp_path / "out.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "mbrl_ref", "reproduce", "fig8.2", "--runs", "2", "--json", str(out)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "mbrl_ref",
+            "reproduce",
+            "fig8.2",
+            "--runs",
+            "2",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(out.read_text())["config"]["runs"] == 2

@@ -98,8 +98,13 @@ def test_reset_and_step_follow_gymnasium_api():
 
 def test_registered_ids_make_environments():
     """Each environment is registered with a Gymnasium id."""
-    for env_id in ["mbrl/GridWorld-v0", "mbrl/DynaMaze-v0", "mbrl/BlockingMaze-v0",
-                   "mbrl/ShortcutMaze-v0", "mbrl/StochasticGridWorld-v0"]:
+    for env_id in [
+        "mbrl/GridWorld-v0",
+        "mbrl/DynaMaze-v0",
+        "mbrl/BlockingMaze-v0",
+        "mbrl/ShortcutMaze-v0",
+        "mbrl/StochasticGridWorld-v0",
+    ]:
         env = gym.make(env_id)
         obs, _ = env.reset(seed=0)
         assert env.observation_space.contains(obs)
@@ -142,6 +147,7 @@ def test_stochastic_steps_follow_the_table():
 
 def test_seeded_reset_makes_episodes_reproducible():
     """The same seed gives the same stochastic trajectory."""
+
     def trajectory(seed):
         env = StochasticGridWorld(slip=0.5)
         env.reset(seed=seed)
@@ -206,8 +212,15 @@ def test_draw_grid_and_greedy_path(tmp_path):
     q = np.zeros((env.n_states, 4))
     path = greedy_path(env, q)  # always UP from the start: loops at the top edge
     assert path[0] == env.start_state and len(path) <= env.n_states + 1
-    ax = draw_grid(env, values=np.arange(env.n_states), policy=q.argmax(1), path=path,
-                   title="t", annotate=True, colorbar=True)
+    ax = draw_grid(
+        env,
+        values=np.arange(env.n_states),
+        policy=q.argmax(1),
+        path=path,
+        title="t",
+        annotate=True,
+        colorbar=True,
+    )
     ax.figure.savefig(tmp_path / "grid.png")
     assert (tmp_path / "grid.png").stat().st_size > 1000
 

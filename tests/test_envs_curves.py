@@ -49,8 +49,13 @@ def test_plot_curves_lines_bands_labels():
 
 def test_plot_curves_options():
     fig, ax = plt.subplots()
-    out = plot_curves({"a": np.ones((3, 4)) * [[1], [2], [3]]}, ax=ax, x=[10, 20, 30, 40],
-                      log_y=True, colors=["red"])
+    out = plot_curves(
+        {"a": np.ones((3, 4)) * [[1], [2], [3]]},
+        ax=ax,
+        x=[10, 20, 30, 40],
+        log_y=True,
+        colors=["red"],
+    )
     assert out is ax
     assert ax.get_yscale() == "log"
     np.testing.assert_allclose(ax.get_lines()[0].get_xdata(), [10, 20, 30, 40])

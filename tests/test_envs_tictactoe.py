@@ -18,10 +18,17 @@ def test_empty_board_and_player_to_move():
     assert ttt.legal_moves(ttt.EMPTY_BOARD) == list(range(9))
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("XXX OO. ...", 1), ("OOO XX. X..", -1), ("XO. XO. X..", 1), ("X.O .O. O.X", -1),
-    ("XOX XOO OXX", 0), ("XO. ... ...", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("XXX OO. ...", 1),
+        ("OOO XX. X..", -1),
+        ("XO. XO. X..", 1),
+        ("X.O .O. O.X", -1),
+        ("XOX XOO OXX", 0),
+        ("XO. ... ...", None),
+    ],
+)
 def test_winner(text, expected):
     assert ttt.winner(ttt.from_string(text)) == expected
 

@@ -23,11 +23,24 @@ def _close_figures():
 
 def test_control_defaults_first_values_and_overrides():
     values = control_defaults(
-        None, steps=(0, 20, 1), slip=(0.1, 0.5, 0.05), method=["counts", "last"],
-        labelled={"Counts": "c", "Last": "l"}, pairs=[("one", 1), ("two", 2)], flag=True, seed=3,
+        None,
+        steps=(0, 20, 1),
+        slip=(0.1, 0.5, 0.05),
+        method=["counts", "last"],
+        labelled={"Counts": "c", "Last": "l"},
+        pairs=[("one", 1), ("two", 2)],
+        flag=True,
+        seed=3,
     )
-    assert values == {"steps": 0, "slip": 0.1, "method": "counts", "labelled": "c", "pairs": 1,
-                      "flag": True, "seed": 3}
+    assert values == {
+        "steps": 0,
+        "slip": 0.1,
+        "method": "counts",
+        "labelled": "c",
+        "pairs": 1,
+        "flag": True,
+        "seed": 3,
+    }
     values = control_defaults({"steps": 5, "extra": "x"}, steps=(0, 20, 1))
     assert values == {"steps": 5, "extra": "x"}
 
@@ -42,8 +55,7 @@ def test_static_figure_drawn_with_defaults(monkeypatch):
         ax.plot([0, steps])
         return fig
 
-    handle = interactive_or_static(demo, defaults={"steps": 4}, steps=(0, 20, 1),
-                                   method=["a", "b"])
+    handle = interactive_or_static(demo, defaults={"steps": 4}, steps=(0, 20, 1), method=["a", "b"])
     assert calls == [(4, "a")]
     assert handle.ready and not handle.interactive  # plain Python: no kernel, no widgets
     assert handle.figure is not None and len(handle.figures) == 1
@@ -103,8 +115,9 @@ def test_widget_mode_redraws_on_change(monkeypatch):
         calls.append((steps, method, fixed_arg))
         plt.figure()
 
-    handle = interactive_or_static(demo, defaults={"steps": 2, "fixed_arg": 7},
-                                   steps=(0, 20, 1), method=["a", "b"])
+    handle = interactive_or_static(
+        demo, defaults={"steps": 2, "fixed_arg": 7}, steps=(0, 20, 1), method=["a", "b"]
+    )
     assert handle.interactive
     assert handle.controls["steps"].value == 2
     assert handle.controls["method"].value == "a"

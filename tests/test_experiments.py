@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from mbrl_ref.agents import DynaQ, run_steps
 from mbrl_envs import BlockingMaze, DynaMaze, ShortcutMaze, StochasticGridWorld
+from mbrl_ref.agents import DynaQ, run_steps
 from mbrl_ref.experiments import _engine, fig8_2, fig8_4, fig8_5
 from mbrl_ref.experiments._changing import layouts
 
@@ -83,10 +83,14 @@ def test_engine_count_model_agrees_with_tabular_model() -> None:
     env = BlockingMaze(change_step=200)
     before, after, _ = layouts(env)
     kw = dict(alpha=0.5, gamma=0.95, epsilon=0.1, planning_steps=3)
-    fast = np.array([
-        _engine.run([before, after], **kw, seed=s, n_steps=600, change_step=200).cumulative_reward
-        for s in range(150)
-    ])[:, -1]
+    fast = np.array(
+        [
+            _engine.run(
+                [before, after], **kw, seed=s, n_steps=600, change_step=200
+            ).cumulative_reward
+            for s in range(150)
+        ]
+    )[:, -1]
     ref = []
     for s in range(8):
         agent = DynaQ(env.n_states, 4, **kw, rng=np.random.default_rng(1000 + s))

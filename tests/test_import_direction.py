@@ -33,7 +33,9 @@ def test_package_imports_only_lower_layers(package: str) -> None:
         for path in sorted((SRC / package).rglob("*.py"))
         if imported_packages(path) - allowed
     }
-    assert offenders == {}, f"imports against the layering course -> grader -> ref -> envs: {offenders}"
+    assert offenders == {}, (
+        f"imports against the layering course -> grader -> ref -> envs: {offenders}"
+    )
 
 
 def test_student_package_uses_relative_imports_only() -> None:

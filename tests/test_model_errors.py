@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from mbrl_ref.agents import DynaQPlus
 from mbrl_envs import DYNA_MAZE_MAP, RIGHT, DynaMaze, GridWorld, StochasticGridWorld
+from mbrl_ref.agents import DynaQPlus
 from mbrl_ref.model_errors import (
     bonus_reward,
     cumulative_reward,

@@ -22,7 +22,9 @@ def test_tabular_update_matches_exact_counts() -> None:
     rng = np.random.default_rng(0)
     n_s, n_a = 5, 3
     model = TabularModel(n_s, n_a, rng=np.random.default_rng(1))
-    data = [(rng.integers(n_s), rng.integers(n_a), rng.normal(), rng.integers(n_s)) for _ in range(500)]
+    data = [
+        (rng.integers(n_s), rng.integers(n_a), rng.normal(), rng.integers(n_s)) for _ in range(500)
+    ]
     trans = np.zeros((n_s, n_a, n_s))
     rsum = np.zeros((n_s, n_a))
     for s, a, r, s2 in data:

@@ -58,8 +58,14 @@ def test_ensemble_uncertainty_falls_with_data():
     means = []
     for n in (5, 50, 500):
         data = np.array([[0, 0, 0.0, 1 if i < 0.7 * n else 2] for i in range(n)], dtype=float)
-        means.append(np.mean([ensemble_disagreement(ensemble_probs(data, 3, 1, 5, rng=rng))[0, 0]
-                              for _ in range(20)]))
+        means.append(
+            np.mean(
+                [
+                    ensemble_disagreement(ensemble_probs(data, 3, 1, 5, rng=rng))[0, 0]
+                    for _ in range(20)
+                ]
+            )
+        )
     assert means[0] > means[1] > means[2]
     unseen = ensemble_probs(np.zeros((0, 4)), 10, 2, n_members=6, rng=rng)
     assert ensemble_disagreement(unseen).mean() > 0.7  # random priors disagree without data
@@ -123,8 +129,7 @@ def test_uct_select():
     assert uct_select([30, 1], [18.0, 0.0], c=1.4) == 1
 
 
-@pytest.mark.parametrize("text, move", [("XX. OO. ...", 2), ("XX. O.. ...", 2),
-                                        ("O.. XX. ..O", 5)])
+@pytest.mark.parametrize("text, move", [("XX. OO. ...", 2), ("XX. O.. ...", 2), ("O.. XX. ..O", 5)])
 def test_mcts_finds_win_and_block(text, move):
     assert mcts_move(ttt.from_string(text), 300, rng=np.random.default_rng(0)) == move
 

@@ -42,7 +42,7 @@ def test_value_iteration_gives_discounted_path_length():
     """With reward 1 at the goal, V*(start) = gamma ** (shortest path - 1)."""
     env = DynaMaze()
     V, Q = value_iteration(env.P, env.n_states, env.n_actions, gamma=0.95)
-    assert V[env.start_state] == pytest.approx(0.95 ** 13)
+    assert V[env.start_state] == pytest.approx(0.95**13)
     assert np.allclose(V, Q.max(axis=1))
 
 

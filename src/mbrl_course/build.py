@@ -34,7 +34,7 @@ from pathlib import Path
 
 import nbformat
 
-from .layout import AUTOGRADER_PACKAGES, STUDENT_PACKAGE, Layout, default_layout
+from .layout import AUTOGRADER_PACKAGES, STUDENT_PACKAGE, Layout
 
 MASTER_DIR_RE = re.compile(r"^\d{2}_[A-Za-z0-9_]+$")
 IGNORED_NAMES = (

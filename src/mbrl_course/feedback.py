@@ -31,10 +31,19 @@ def code_lines(source: str) -> set[str]:
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return {ln.strip() for ln in lines if len(ln.strip()) >= 8}
     skip = {
-        tokenize.STRING, tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE,
-        tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER,
+        tokenize.STRING,
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
     }
-    fstring_parts = {getattr(tokenize, n) for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, n)}
+    fstring_parts = {
+        getattr(tokenize, n)
+        for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
+        if hasattr(tokenize, n)
+    }
     code_rows = {
         tok.start[0] for tok in tokens if tok.type not in skip and tok.type not in fstring_parts
     }

@@ -32,7 +32,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import course_root
 from .feedback import CodeScrubber, write_feedback
 from .gradebook import (
     STATUSES,
@@ -43,6 +42,7 @@ from .gradebook import (
     write_csv,
     write_json,
 )
+from .layout import course_root
 from .submissions import (
     InputError,
     InvalidSubmission,
@@ -240,7 +240,10 @@ def grade_one(job: Job, settings: Settings, scratch: Path) -> GradeRecord:
     except InvalidSubmission as exc:
         record.status, record.reason = "invalid", str(exc)
     except Exception as exc:  # noqa: BLE001 - a tool bug on one submission must not stop the batch
-        record.status, record.reason = "error", f"internal grading error: {type(exc).__name__}: {exc}"
+        record.status, record.reason = (
+            "error",
+            f"internal grading error: {type(exc).__name__}: {exc}",
+        )
     if record.assignment in settings.autograders and not record.question_max:
         try:
             record.question_max = settings.table(record.assignment)
@@ -267,8 +270,13 @@ def _grade_into(job: Job, settings: Settings, scratch: Path, record: GradeRecord
         out_json = work / "result.json"
         timeout = job.timeout if job.timeout is not None else settings.timeout
         cmd = [
-            *settings.runner_cmd, str(nb_path), str(agdir.resolve()),
-            "--timeout", f"{timeout:g}", "--json", str(out_json),
+            *settings.runner_cmd,
+            str(nb_path),
+            str(agdir.resolve()),
+            "--timeout",
+            f"{timeout:g}",
+            "--json",
+            str(out_json),
         ]
         if settings.memory_mb is not None:
             cmd += ["--memory-mb", str(settings.memory_mb)]
@@ -281,8 +289,13 @@ def _grade_into(job: Job, settings: Settings, scratch: Path, record: GradeRecord
             if _STOPPING.is_set():
                 raise KeyboardInterrupt
             proc = subprocess.Popen(
-                cmd, cwd=work, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                env=env, start_new_session=True,
+                cmd,
+                cwd=work,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env=env,
+                start_new_session=True,
             )
             with _LIVE_LOCK:
                 _LIVE.add(proc)
@@ -291,7 +304,9 @@ def _grade_into(job: Job, settings: Settings, scratch: Path, record: GradeRecord
             except subprocess.TimeoutExpired:
                 _kill_group(proc)
                 record.status = "timeout"
-                record.reason = f"grading did not finish within the {timeout:g} s time limit (stopped)"
+                record.reason = (
+                    f"grading did not finish within the {timeout:g} s time limit (stopped)"
+                )
                 return
             finally:
                 if proc.poll() is None:
@@ -373,7 +388,9 @@ def _progress_bar(total: int, enabled: bool):
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
     # disable=None: shown on a terminal, silent in logs and pipes
-    return tqdm(total=total, unit="sub", desc="grading", file=sys.stderr, dynamic_ncols=True, disable=None)
+    return tqdm(
+        total=total, unit="sub", desc="grading", file=sys.stderr, dynamic_ncols=True, disable=None
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -468,24 +485,37 @@ def _positive_int(text: str) -> int:
 def _add_common(p: argparse.ArgumentParser, default_jobs: int) -> None:
     """Options shared by `grade` and `run` (parallelism, limits, where the autograders are)."""
     p.add_argument(
-        "--jobs", "-j", type=_positive_int, default=default_jobs,
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=default_jobs,
         help=f"submissions graded in parallel (default: number of cores = {default_jobs})",
     )
     p.add_argument(
-        "--timeout", type=_positive_float, default=DEFAULT_TIMEOUT,
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_TIMEOUT,
         help=f"wall-clock limit per submission in seconds (default {DEFAULT_TIMEOUT:g})",
     )
     p.add_argument(
-        "--cell-timeout", type=_positive_float, default=None, metavar="S",
+        "--cell-timeout",
+        type=_positive_float,
+        default=None,
+        metavar="S",
         help="limit for one notebook cell: a cell that exceeds it is stopped and skipped, the "
         "rest of the notebook is still graded (default: the runner's, 120)",
     )
     p.add_argument(
-        "--autograders", type=Path, default=None, metavar="DIR",
+        "--autograders",
+        type=Path,
+        default=None,
+        metavar="DIR",
         help="folder of built autograders NAME/tests/*.py (default: ROOT/autograder)",
     )
     p.add_argument(
-        "--memory-mb", type=_positive_int, default=None,
+        "--memory-mb",
+        type=_positive_int,
+        default=None,
         help="memory limit of the student's process in MB (default: the runner's, 4096)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -504,10 +534,14 @@ def _grade_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs="+", metavar="SUBMISSION_OR_FOLDER")
     p.add_argument(
-        "--assignment", "-a", default=None,
+        "--assignment",
+        "-a",
+        default=None,
         help="assignment to grade against (default: from each notebook's metadata.otter.assignment_name)",
     )
-    p.add_argument("--out", "-o", type=Path, default=Path("grades"), help="output folder (default ./grades)")
+    p.add_argument(
+        "--out", "-o", type=Path, default=Path("grades"), help="output folder (default ./grades)"
+    )
     _add_common(p, cpu_count())
     return p
 
@@ -521,8 +555,11 @@ def _settings(args: argparse.Namespace, autograder_root: Path) -> Settings:
             "(or pass --autograders DIR)"
         )
     return Settings(
-        autograders=autograders, timeout=args.timeout, jobs=args.jobs,
-        memory_mb=args.memory_mb, cell_timeout=args.cell_timeout,
+        autograders=autograders,
+        timeout=args.timeout,
+        jobs=args.jobs,
+        memory_mb=args.memory_mb,
+        cell_timeout=args.cell_timeout,
     )
 
 
@@ -550,8 +587,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mbrl-course grade: {exc}", file=sys.stderr)
         return 2
     if not subs:
-        print("mbrl-course grade: no submissions (.ipynb or .zip) found in the inputs", file=sys.stderr)
-    settings.hide = sorted({(p if p.is_dir() else p.parent).resolve() for p in inputs} | {args.out.resolve()})
+        print(
+            "mbrl-course grade: no submissions (.ipynb or .zip) found in the inputs",
+            file=sys.stderr,
+        )
+    settings.hide = sorted(
+        {(p if p.is_dir() else p.parent).resolve() for p in inputs} | {args.out.resolve()}
+    )
     jobs = [Job(s, args.assignment) for s in subs]
     try:
         records = grade_batch(jobs, settings, progress=not args.no_progress)
@@ -582,9 +624,15 @@ def _run_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--root", type=Path, default=None, help="repository root (default: this repo)")
-    p.add_argument("--out", "-o", type=Path, default=None, help="output folder (default ROOT/build/grades)")
-    p.add_argument("--no-build", action="store_true", help="skip `mbrl-course build` (use the built tree)")
-    p.add_argument("--only", action="append", metavar="NAME", help="only this assignment (repeatable)")
+    p.add_argument(
+        "--out", "-o", type=Path, default=None, help="output folder (default ROOT/build/grades)"
+    )
+    p.add_argument(
+        "--no-build", action="store_true", help="skip `mbrl-course build` (use the built tree)"
+    )
+    p.add_argument(
+        "--only", action="append", metavar="NAME", help="only this assignment (repeatable)"
+    )
     _add_common(p, cpu_count())
     return p
 
@@ -609,12 +657,18 @@ def run_main(argv: Sequence[str] | None = None) -> int:
             print(f"  built: {', '.join(built) or 'nothing'}")
         corpus = samples_mod.generate(root, only=args.only)
         if not corpus:
-            raise ToolError(f"no assignments to sample under {root / 'assignments'}; run `mbrl-course build`")
-        print(f"samples: {sum(len(c.expected) for c in corpus.values())} submissions in {root / 'samples'}/")
+            raise ToolError(
+                f"no assignments to sample under {root / 'assignments'}; run `mbrl-course build`"
+            )
+        print(
+            f"samples: {sum(len(c.expected) for c in corpus.values())} submissions in {root / 'samples'}/"
+        )
         settings = _settings(args, args.autograders or root / "autograder")
         missing = sorted(set(corpus) - set(settings.autograders))
         if missing:
-            raise ToolError(f"no autograder built for {', '.join(missing)}; run `mbrl-course build`")
+            raise ToolError(
+                f"no autograder built for {', '.join(missing)}; run `mbrl-course build`"
+            )
         jobs = samples_mod.jobs_for(corpus)
         settings.hide = [(root / "samples").resolve(), out.resolve()]
         check_out_dir(out, [root / "samples"])

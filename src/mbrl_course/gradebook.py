@@ -89,8 +89,12 @@ class GradeRecord:
         """Points earned per question (0 for every question when nothing could be graded)."""
         earned = {q: 0.0 for q in self.question_max}
         for t in self.tests:
-            earned[t.question] = earned.get(t.question, 0.0) + (float(t.points) if t.passed else 0.0)
-        return {q: round(v, 4) for q, v in sorted(earned.items(), key=lambda kv: natural_key(kv[0]))}
+            earned[t.question] = earned.get(t.question, 0.0) + (
+                float(t.points) if t.passed else 0.0
+            )
+        return {
+            q: round(v, 4) for q, v in sorted(earned.items(), key=lambda kv: natural_key(kv[0]))
+        }
 
     @property
     def possible_per_question(self) -> dict[str, float]:
@@ -242,8 +246,7 @@ def format_table(records: list[GradeRecord], width: int | None = None) -> str:
             lines += ["notes:", *notes]
         counts = {s: sum(r.status == s for r in rows) for s in STATUSES}
         lines.append(
-            f"{len(rows)} submission(s): "
-            + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+            f"{len(rows)} submission(s): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -30,9 +30,7 @@ def defined_names(source: str) -> set[str]:
         elif isinstance(node, ast.Assign):
             for target in node.targets:
                 names.update(_target_names(target))
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(
-            node.target, ast.Name
-        ):
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
     return names
 
@@ -48,9 +46,7 @@ def _target_names(target: ast.expr) -> set[str]:
     return set()
 
 
-def make_submission(
-    student_nb: nbformat.NotebookNode, variant_src: str
-) -> nbformat.NotebookNode:
+def make_submission(student_nb: nbformat.NotebookNode, variant_src: str) -> nbformat.NotebookNode:
     """Return a copy of `student_nb` whose cells defining the variant's names hold the variant.
 
     Raises ValueError if no cell of the notebook defines any of the variant's names, so that a

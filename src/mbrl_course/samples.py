@@ -52,8 +52,14 @@ LOOP_TIMEOUT = 20.0
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: The malformed samples this module adds to every assignment (not student work).
 MALFORMED = (
-    "invalid_json.ipynb", "empty_file.ipynb", "empty_notebook.ipynb", "zip_without_notebook.zip",
-    "wrong_assignment.ipynb", "infinite_loop.ipynb", "os_exit.ipynb", "huge_output.ipynb",
+    "invalid_json.ipynb",
+    "empty_file.ipynb",
+    "empty_notebook.ipynb",
+    "zip_without_notebook.zip",
+    "wrong_assignment.ipynb",
+    "infinite_loop.ipynb",
+    "os_exit.ipynb",
+    "huge_output.ipynb",
 )
 
 README = """\
@@ -123,7 +129,8 @@ def _expected_variants(folder: Path) -> dict[str, dict]:
 def _numbers(scores: dict) -> dict[str, float]:
     """The numeric entries of an expected-scores dict (comments and the like are ignored)."""
     return {
-        str(k): float(v) for k, v in scores.items()
+        str(k): float(v)
+        for k, v in scores.items()
         if isinstance(v, int | float) and not isinstance(v, bool)
     }
 
@@ -154,7 +161,9 @@ def build_corpus(
 
     if "blank.ipynb" not in files:
         files["blank.ipynb"] = _nb_bytes(blank)
-        blank_scores = scores.get("blank") if isinstance(scores.get("blank"), dict) else {"total": 0.0}
+        blank_scores = (
+            scores.get("blank") if isinstance(scores.get("blank"), dict) else {"total": 0.0}
+        )
         expected["blank.ipynb"] = {
             "status": "graded",
             "scores": _numbers(blank_scores),
@@ -181,38 +190,65 @@ def build_corpus(
     bad = "invalid (0 points)"
     text = _nb_bytes(blank)
     files["invalid_json.ipynb"] = text[: len(text) * 3 // 5]
-    expected["invalid_json.ipynb"] = {"status": "invalid", "scores": {"total": 0.0}, "what": f"truncated JSON: {bad}"}
+    expected["invalid_json.ipynb"] = {
+        "status": "invalid",
+        "scores": {"total": 0.0},
+        "what": f"truncated JSON: {bad}",
+    }
     files["empty_file.ipynb"] = b""
-    expected["empty_file.ipynb"] = {"status": "invalid", "scores": {"total": 0.0}, "what": f"0 bytes: {bad}"}
+    expected["empty_file.ipynb"] = {
+        "status": "invalid",
+        "scores": {"total": 0.0},
+        "what": f"0 bytes: {bad}",
+    }
     empty = nbformat.v4.new_notebook(metadata=copy.deepcopy(blank.metadata))
     files["empty_notebook.ipynb"] = _nb_bytes(empty)
-    expected["empty_notebook.ipynb"] = {"status": "invalid", "scores": {"total": 0.0}, "what": f"no cells: {bad}"}
+    expected["empty_notebook.ipynb"] = {
+        "status": "invalid",
+        "scores": {"total": 0.0},
+        "what": f"no cells: {bad}",
+    }
     files["zip_without_notebook.zip"] = _zip_bytes(
         {".OTTER_LOG": b"NOT A PICKLE\n", "__zip_filename__": b"x.zip", "answers.txt": b"42\n"}
     )
-    expected["zip_without_notebook.zip"] = {"status": "invalid", "scores": {"total": 0.0}, "what": f"zip without .ipynb: {bad}"}
+    expected["zip_without_notebook.zip"] = {
+        "status": "invalid",
+        "scores": {"total": 0.0},
+        "what": f"zip without .ipynb: {bad}",
+    }
     other = next((o for o in other_names if o != name), "00_another_course")
     wrong = copy.deepcopy(blank)
     wrong.metadata.setdefault("otter", {})["assignment_name"] = other
     files["wrong_assignment.ipynb"] = _nb_bytes(wrong)
     expected["wrong_assignment.ipynb"] = {
-        "status": "invalid", "scores": {"total": 0.0}, "what": f"metadata names '{other}': {bad}",
+        "status": "invalid",
+        "scores": {"total": 0.0},
+        "what": f"metadata names '{other}': {bad}",
     }
     files["infinite_loop.ipynb"] = _nb_bytes(_with_cell(blank, "while True:\n    pass", first=True))
     expected["infinite_loop.ipynb"] = {
-        "status": "timeout", "scores": {"total": 0.0}, "timeout": LOOP_TIMEOUT,
+        "status": "timeout",
+        "scores": {"total": 0.0},
+        "timeout": LOOP_TIMEOUT,
         "what": f"loops forever: timeout after {LOOP_TIMEOUT:g} s, 0 points",
     }
     files["os_exit.ipynb"] = _nb_bytes(_with_cell(blank, "import os\nos._exit(3)", first=True))
     expected["os_exit.ipynb"] = {
-        "status": "graded", "scores": {"total": 0.0},
+        "status": "graded",
+        "scores": {"total": 0.0},
         "what": "the process dies (os._exit) in a first cell: the runner skips that cell; blank otherwise",
     }
     files["huge_output.ipynb"] = _nb_bytes(
-        _with_cell(blank, "import sys\nfor _ in range(400):\n    sys.stdout.write('y' * 1_000_000)", first=True)
+        _with_cell(
+            blank,
+            "import sys\nfor _ in range(400):\n    sys.stdout.write('y' * 1_000_000)",
+            first=True,
+        )
     )
     expected["huge_output.ipynb"] = {
-        "status": "graded", "scores": {"total": 0.0}, "what": "prints 400 MB before the blank notebook",
+        "status": "graded",
+        "scores": {"total": 0.0},
+        "what": "prints 400 MB before the blank notebook",
     }
     return files, expected
 
@@ -231,18 +267,25 @@ def generate(
     """Regenerate `samples/` (or `out_root`) from the built assignments under `root`."""
     root = Path(root)
     out_root = Path(out_root) if out_root is not None else root / "samples"
-    names = sorted(
-        d.name for d in (root / "assignments").glob("*")
-        if d.is_dir() and (d / f"{d.name}.ipynb").is_file()
-    ) if (root / "assignments").is_dir() else []
+    names = (
+        sorted(
+            d.name
+            for d in (root / "assignments").glob("*")
+            if d.is_dir() and (d / f"{d.name}.ipynb").is_file()
+        )
+        if (root / "assignments").is_dir()
+        else []
+    )
     all_names = list(names)  # the "wrong assignment" sample must not depend on --only
     if only:
         names = [n for n in names if n in set(only)]
     corpora: dict[str, Corpus] = {}
     for name in names:
         files, expected = build_corpus(
-            name, root / "assignments" / name / f"{name}.ipynb",
-            root / "tests" / "submissions" / name, all_names,
+            name,
+            root / "assignments" / name / f"{name}.ipynb",
+            root / "tests" / "submissions" / name,
+            all_names,
         )
         folder = out_root / name
         doc = {"format": FORMAT, "assignment": name, "samples": dict(sorted(expected.items()))}
@@ -281,7 +324,9 @@ def jobs_for(corpora: dict[str, Corpus], exclude_status: Sequence[str] = ()) -> 
     return jobs
 
 
-def compare(records: Sequence[GradeRecord], corpora: dict[str, Corpus], tol: float = 1e-3) -> list[str]:
+def compare(
+    records: Sequence[GradeRecord], corpora: dict[str, Corpus], tol: float = 1e-3
+) -> list[str]:
     """Differences between graded records and the samples' expectations (empty when all match)."""
     problems: list[str] = []
     by_id = {r.id: r for r in records}
@@ -320,7 +365,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = (args.root or course_root()).resolve()
     corpora = generate(root, only=args.only)
     if not corpora:
-        print(f"no built assignments under {root / 'assignments'}; run `mbrl-course build`", file=sys.stderr)
+        print(
+            f"no built assignments under {root / 'assignments'}; run `mbrl-course build`",
+            file=sys.stderr,
+        )
         return 2
     for c in corpora.values():
         print(f"{c.folder}: {len(c.expected)} samples")

@@ -93,9 +93,7 @@ def _walk(folder: Path) -> list[Path]:
     """Submission files under `folder`, sorted, skipping hidden entries and checkpoint folders."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
-        )
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
@@ -218,14 +216,17 @@ def _read_zip_notebook(path: Path, assignment: str | None) -> tuple[bytes, str]:
             raise InvalidSubmission("the zip contains no notebook (.ipynb)")
         if len(candidates) > 1 and assignment:
             named = [
-                i for i in candidates
+                i
+                for i in candidates
                 if re.split(r"[\\/]+", i.filename)[-1] == f"{assignment}.ipynb"
             ]
             if len(named) == 1:
                 candidates = named
         if len(candidates) > 1:
             names = ", ".join(sorted(i.filename for i in candidates)[:5])
-            raise InvalidSubmission(f"the zip contains several notebooks ({names}); cannot tell which to grade")
+            raise InvalidSubmission(
+                f"the zip contains several notebooks ({names}); cannot tell which to grade"
+            )
         info = candidates[0]
         if info.file_size > MAX_NOTEBOOK_BYTES:
             raise InvalidSubmission(f"the notebook {info.filename} in the zip is too large")
@@ -233,7 +234,9 @@ def _read_zip_notebook(path: Path, assignment: str | None) -> tuple[bytes, str]:
             with zf.open(info) as fh:
                 data = fh.read(MAX_NOTEBOOK_BYTES + 1)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-            raise InvalidSubmission(f"cannot extract {info.filename} from the zip ({exc})") from None
+            raise InvalidSubmission(
+                f"cannot extract {info.filename} from the zip ({exc})"
+            ) from None
         if len(data) > MAX_NOTEBOOK_BYTES:
             raise InvalidSubmission(f"the notebook {info.filename} in the zip is too large")
         return data, info.filename
@@ -245,7 +248,9 @@ def _source(value: object) -> str:
         return value
     if isinstance(value, list) and all(isinstance(s, str) for s in value):
         return "".join(value)
-    raise InvalidSubmission("a cell's source is neither text nor a list of lines: not a valid notebook")
+    raise InvalidSubmission(
+        "a cell's source is neither text nor a list of lines: not a valid notebook"
+    )
 
 
 def parse_notebook(data: bytes) -> PreparedNotebook:
@@ -256,7 +261,11 @@ def parse_notebook(data: bytes) -> PreparedNotebook:
     notebook metadata. A missing or custom kernelspec is irrelevant: no Jupyter kernel is used.
     """
     if not data.strip():
-        raise InvalidSubmission("the file is empty (0 bytes of content)" if not data else "the file holds only whitespace")
+        raise InvalidSubmission(
+            "the file is empty (0 bytes of content)"
+            if not data
+            else "the file holds only whitespace"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -274,7 +283,9 @@ def parse_notebook(data: bytes) -> PreparedNotebook:
             try:  # nbformat 3: let nbformat convert it
                 raw = json.loads(nbformat.writes(nbformat.reads(text, as_version=4)))
             except Exception as exc:  # noqa: BLE001 - any failure means "unreadable"
-                raise InvalidSubmission(f"old-format notebook that cannot be converted ({exc})") from None
+                raise InvalidSubmission(
+                    f"old-format notebook that cannot be converted ({exc})"
+                ) from None
         else:
             raise InvalidSubmission("valid JSON but not a Jupyter notebook (no list of cells)")
     cells = []
@@ -290,7 +301,9 @@ def parse_notebook(data: bytes) -> PreparedNotebook:
         elif kind == "raw":
             new = nbformat.v4.new_raw_cell(src)
         else:
-            raise InvalidSubmission(f"cell {i + 1} has unknown cell_type {kind!r}: not a valid notebook")
+            raise InvalidSubmission(
+                f"cell {i + 1} has unknown cell_type {kind!r}: not a valid notebook"
+            )
         new["id"] = f"cell-{i}"
         cells.append(new)
     if not any(c.cell_type == "code" and c.source.strip() for c in cells):
@@ -301,11 +314,17 @@ def parse_notebook(data: bytes) -> PreparedNotebook:
     otter_meta = meta.get("otter") if isinstance(meta, dict) else None
     name = otter_meta.get("assignment_name") if isinstance(otter_meta, dict) else None
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     if isinstance(name, str) and name:
         nb.metadata["otter"] = {"assignment_name": name}
     nbformat.validate(nb)
-    return PreparedNotebook(notebook=nb, metadata_assignment=name if isinstance(name, str) and name else None)
+    return PreparedNotebook(
+        notebook=nb, metadata_assignment=name if isinstance(name, str) and name else None
+    )
 
 
 def read_submission(sub: Submission, assignment_hint: str | None = None) -> PreparedNotebook:
@@ -318,9 +337,7 @@ def read_submission(sub: Submission, assignment_hint: str | None = None) -> Prep
     return parse_notebook(_read_capped(sub.path))
 
 
-def resolve_assignment(
-    prepared: PreparedNotebook, requested: str | None, known: list[str]
-) -> str:
+def resolve_assignment(prepared: PreparedNotebook, requested: str | None, known: list[str]) -> str:
     """Decide which assignment grades this notebook, or raise InvalidSubmission saying why not.
 
     `requested` is `--assignment` (may be None); `known` the assignments with a built

@@ -390,8 +390,6 @@ def _long_lines(text: str) -> set[str]:
     return {line.strip() for line in text.splitlines() if len(line.strip()) > MIN_SOLUTION_LINE}
 
 
-
-
 def _assigned_constants(source: str) -> list[tuple[str, object]]:
     try:
         tree = ast.parse(source)

@@ -78,8 +78,9 @@ def assert_shape(actual: Any, shape: Sequence[int], what: str = "result") -> np.
     return arr
 
 
-def assert_close(actual: Any, expected: Any, what: str = "result", *, rtol: float = 1e-6,
-                 atol: float = 1e-8) -> None:
+def assert_close(
+    actual: Any, expected: Any, what: str = "result", *, rtol: float = 1e-6, atol: float = 1e-8
+) -> None:
     """Element-wise ``|actual - expected| <= atol + rtol * |expected|`` with a pinpointed message."""
     exp = np.asarray(expected, dtype=float)
     act = _as_array(actual, what).astype(float)
@@ -92,8 +93,10 @@ def assert_close(actual: Any, expected: Any, what: str = "result", *, rtol: floa
         where = f" at index {idx if len(idx) != 1 else idx[0]}" if act.shape else ""
         a = act[idx] if act.shape else float(act)
         e = exp[idx] if exp.shape else float(exp)
-        raise AssertionError(f"{what}{where} is {a:.6g}, expected {e:.6g} "
-                             f"({int(bad.sum())} of {bad.size} value(s) differ)")
+        raise AssertionError(
+            f"{what}{where} is {a:.6g}, expected {e:.6g} "
+            f"({int(bad.sum())} of {bad.size} value(s) differ)"
+        )
 
 
 fail_unless_close = assert_close
@@ -121,9 +124,14 @@ def hoeffding_tolerance(n: int, k: int = 1, delta: float = DELTA) -> float:
     return math.sqrt(math.log(2 * max(k, 1) / delta) / (2 * max(n, 1)))
 
 
-def assert_counts_match_probs(counts: Any, probs: Any, what: str = "samples", *,
-                              labels: Sequence[Any] | None = None,
-                              delta: float = DELTA) -> None:
+def assert_counts_match_probs(
+    counts: Any,
+    probs: Any,
+    what: str = "samples",
+    *,
+    labels: Sequence[Any] | None = None,
+    delta: float = DELTA,
+) -> None:
     """Check observed outcome counts against expected probabilities.
 
     Outcomes with probability 0 must never occur; the others must have frequencies within a
@@ -138,26 +146,32 @@ def assert_counts_match_probs(counts: Any, probs: Any, what: str = "samples", *,
         raise AssertionError(f"{what}: no samples were drawn")
     names = list(labels) if labels is not None else list(range(p.size))
     for i in np.flatnonzero((p == 0) & (c > 0)):
-        raise AssertionError(f"{what}: outcome {names[i]} was drawn {int(c[i])} time(s) "
-                             "but should be impossible")
+        raise AssertionError(
+            f"{what}: outcome {names[i]} was drawn {int(c[i])} time(s) but should be impossible"
+        )
     freq = c / n
     t = hoeffding_tolerance(int(n), int(np.count_nonzero(p)), delta)
     dev = np.abs(freq - p)
     if (dev > t).any():
         i = int(np.argmax(dev - t))
-        raise AssertionError(f"{what}: outcome {names[i]} was drawn {100 * freq[i]:.1f}% of the "
-                             f"time, expected ~{100 * p[i]:.1f}% (tolerance "
-                             f"±{100 * t:.1f}% over {int(n)} draws)")
+        raise AssertionError(
+            f"{what}: outcome {names[i]} was drawn {100 * freq[i]:.1f}% of the "
+            f"time, expected ~{100 * p[i]:.1f}% (tolerance "
+            f"±{100 * t:.1f}% over {int(n)} draws)"
+        )
 
 
-def assert_samples_match_probs(samples: Any, probs: Any, what: str = "samples",
-                               delta: float = DELTA) -> None:
+def assert_samples_match_probs(
+    samples: Any, probs: Any, what: str = "samples", delta: float = DELTA
+) -> None:
     """Like :func:`assert_counts_match_probs` for raw integer samples in ``range(len(probs))``."""
     s = _as_array(samples, what).ravel()
     p = np.asarray(probs, dtype=float).ravel()
     if s.size and (s.min() < 0 or s.max() >= p.size or not np.all(s == np.round(s))):
-        raise AssertionError(f"{what}: values must be integers in 0..{p.size - 1}, "
-                             f"got e.g. {s[(s < 0) | (s >= p.size)][:3].tolist() or s[:3].tolist()}")
+        raise AssertionError(
+            f"{what}: values must be integers in 0..{p.size - 1}, "
+            f"got e.g. {s[(s < 0) | (s >= p.size)][:3].tolist() or s[:3].tolist()}"
+        )
     assert_counts_match_probs(np.bincount(s.astype(int), minlength=p.size), p, what, delta=delta)
 
 
@@ -167,11 +181,14 @@ def assert_uniform(counts: Any, what: str = "samples", delta: float = DELTA) -> 
     assert_counts_match_probs(c, np.full(c.size, 1.0 / max(c.size, 1)), what, delta=delta)
 
 
-def assert_fraction(successes: int, n: int, p: float, what: str = "fraction",
-                    delta: float = DELTA) -> None:
+def assert_fraction(
+    successes: int, n: int, p: float, what: str = "fraction", delta: float = DELTA
+) -> None:
     """``successes / n`` is within the Hoeffding band of ``p``."""
     t = hoeffding_tolerance(n, 1, delta)
     f = successes / max(n, 1)
     if abs(f - p) > t:
-        raise AssertionError(f"{what} was {100 * f:.1f}%, expected ~{100 * p:.1f}% "
-                             f"(tolerance ±{100 * t:.1f}% over {n} trials)")
+        raise AssertionError(
+            f"{what} was {100 * f:.1f}%, expected ~{100 * p:.1f}% "
+            f"(tolerance ±{100 * t:.1f}% over {n} trials)"
+        )

@@ -31,8 +31,15 @@ def results_json(result: SubmissionResult, show_hidden: bool = False) -> dict[st
     tests = []
     for o in result.outcomes:
         vis = "visible" if not o.hidden else ("after_published" if show_hidden else "hidden")
-        tests.append({"name": o.name, "score": o.points, "max_score": o.max_points,
-                      "visibility": vis, "output": "Passed." if o.passed else o.message})
+        tests.append(
+            {
+                "name": o.name,
+                "score": o.points,
+                "max_score": o.max_points,
+                "visibility": vis,
+                "output": "Passed." if o.passed else o.message,
+            }
+        )
     output = f"Status: {result.status}."
     if result.reason:
         output += f" {result.reason}"
@@ -59,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         if files.is_dir() and str(files) not in sys.path:
             sys.path.insert(0, str(files))
         try:
-            result = grade_notebook(nb, source, timeout=timeout,
-                                    hide_paths=[submission, results, root])
+            result = grade_notebook(
+                nb, source, timeout=timeout, hide_paths=[submission, results, root]
+            )
         except Exception as e:  # the tool failed: report it rather than crash the autograder
             result = SubmissionResult("error", f"grader failure: {type(e).__name__}: {e}"[:500])
     data = results_json(result, show_hidden=os.environ.get("MBRL_SHOW_HIDDEN") == "1")

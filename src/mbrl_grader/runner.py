@@ -45,7 +45,7 @@ import time
 import types
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,20 +113,31 @@ class SubmissionResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (schema in the module docstring)."""
-        return {"status": self.status, "reason": self.reason, "score": self.score,
-                "possible": self.possible, "questions": self.per_question(),
-                "outcomes": [asdict(o) for o in self.outcomes], "cell_errors": self.cell_errors,
-                "isolation": self.isolation, "duration_s": round(self.duration_s, 3),
-                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "score": self.score,
+            "possible": self.possible,
+            "questions": self.per_question(),
+            "outcomes": [asdict(o) for o in self.outcomes],
+            "cell_errors": self.cell_errors,
+            "isolation": self.isolation,
+            "duration_s": round(self.duration_s, 3),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SubmissionResult:
         """Inverse of :meth:`to_dict` (used by callers reading the CLI's JSON)."""
-        return cls(status=d["status"], reason=d["reason"],
-                   outcomes=[TestOutcome(**o) for o in d.get("outcomes", [])],
-                   cell_errors=list(d.get("cell_errors", [])),
-                   isolation=dict(d.get("isolation", {})), duration_s=d.get("duration_s", 0.0),
-                   timings=dict(d.get("timings", {})))
+        return cls(
+            status=d["status"],
+            reason=d["reason"],
+            outcomes=[TestOutcome(**o) for o in d.get("outcomes", [])],
+            cell_errors=list(d.get("cell_errors", [])),
+            isolation=dict(d.get("isolation", {})),
+            duration_s=d.get("duration_s", 0.0),
+            timings=dict(d.get("timings", {})),
+        )
 
 
 # --------------------------------------------------------------------------- inputs
@@ -174,9 +185,14 @@ class _Case:
 class test_case:  # noqa: N801 - same name and signature as otter.test_files.test_case
     """Light stand-in for otter's ``test_case`` decorator (importing otter costs seconds)."""
 
-    def __init__(self, name: str | None = None, points: float | None = None,
-                 hidden: bool = False, success_message: str | None = None,
-                 failure_message: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        points: float | None = None,
+        hidden: bool = False,
+        success_message: str | None = None,
+        failure_message: str | None = None,
+    ) -> None:
         self.name, self.points, self.hidden = name, points, hidden
         self.success_message, self.failure_message = success_message, failure_message
         self.test_func: Any = None
@@ -190,8 +206,13 @@ def _importer(real: Any) -> Any:
     fake = types.ModuleType("otter.test_files")
     fake.test_case = test_case  # type: ignore[attr-defined]
 
-    def __import__(name: str, globals: Any = None, locals: Any = None,  # noqa: A002, N807
-                   fromlist: Any = (), level: int = 0) -> Any:
+    def __import__(
+        name: str,
+        globals: Any = None,
+        locals: Any = None,  # noqa: A002, N807
+        fromlist: Any = (),
+        level: int = 0,
+    ) -> Any:
         if name in ("otter.test_files", "otter.test_files.exception_test") and fromlist:
             return fake
         return real(name, globals, locals, fromlist, level)
@@ -225,8 +246,11 @@ def load_tests(autograder_dir: str | os.PathLike[str]) -> list[_Case]:
         src = Path(path).read_text()
         bi = dict(vars(builtins))
         bi["__import__"] = _importer(builtins.__import__)
-        env: dict[str, Any] = {"__name__": f"_mbrl_test_{Path(path).stem}", "__file__": path,
-                               "__builtins__": bi}
+        env: dict[str, Any] = {
+            "__name__": f"_mbrl_test_{Path(path).stem}",
+            "__file__": path,
+            "__builtins__": bi,
+        }
         exec(compile(src, path, "exec"), env)
         if "name" not in env:
             raise ValueError(f"test file {path} does not define 'name'")
@@ -237,10 +261,17 @@ def load_tests(autograder_dir: str | os.PathLike[str]) -> list[_Case]:
                 tc.name = f"{qname} - {i + 1}"
         pts = resolve_points(env.get("points"), [tc.points for tc in tcs])
         for tc, p in zip(tcs, pts, strict=True):
-            cases.append(_Case(question=qname, name=str(tc.name), hidden=bool(tc.hidden),
-                               max_points=p, func=tc.test_func,
-                               failure_message=tc.failure_message,
-                               all_or_nothing=bool(env.get("all_or_nothing", False))))
+            cases.append(
+                _Case(
+                    question=qname,
+                    name=str(tc.name),
+                    hidden=bool(tc.hidden),
+                    max_points=p,
+                    func=tc.test_func,
+                    failure_message=tc.failure_message,
+                    all_or_nothing=bool(env.get("all_or_nothing", False)),
+                )
+            )
     return cases
 
 
@@ -266,7 +297,7 @@ def _extract_from_zip(zpath: Path, prefix: str, dest: Path) -> None:
             n = info.filename
             if not (n == prefix or n.startswith(prefix + "/")) or info.is_dir():
                 continue
-            rel = Path(n[len(prefix):].lstrip("/"))
+            rel = Path(n[len(prefix) :].lstrip("/"))
             if rel.is_absolute() or ".." in rel.parts:
                 continue
             target = dest / rel if str(rel) not in ("", ".") else dest
@@ -295,8 +326,10 @@ def _failure_text(e: BaseException, case: _Case) -> str:
     elif isinstance(e, StudentCodeError):
         msg = str(e)
     elif isinstance(e, WorkerDied):
-        msg = ("Your code ended the notebook's process while this test ran (os._exit, a crash, "
-               "or the memory limit).")
+        msg = (
+            "Your code ended the notebook's process while this test ran (os._exit, a crash, "
+            "or the memory limit)."
+        )
     elif isinstance(e, WorkerTimeout):
         msg = "This test ran out of time (an infinite loop, or much too slow)."
     elif isinstance(e, WorkerBroken):
@@ -311,14 +344,34 @@ def _failure_text(e: BaseException, case: _Case) -> str:
 class _Session:
     """Runs the notebook in a worker and restarts it (bounded) when the student's code kills it."""
 
-    def __init__(self, *, cells: list[tuple[int, str]], workdir: Path, hidden: list[str],
-                 keep: list[str], probes: list[str], memory_mb: int, cell_timeout: float,
-                 output_limit: int, cpu_seconds: int, stderr_path: str, deadline: float,
-                 max_restarts: int) -> None:
-        self.kw = dict(cells=cells, workdir=str(workdir), hidden=hidden, keep=keep,
-                       probes=probes, memory_mb=memory_mb, cell_timeout=cell_timeout,
-                       output_limit=output_limit, cpu_seconds=cpu_seconds,
-                       stderr_path=stderr_path)
+    def __init__(
+        self,
+        *,
+        cells: list[tuple[int, str]],
+        workdir: Path,
+        hidden: list[str],
+        keep: list[str],
+        probes: list[str],
+        memory_mb: int,
+        cell_timeout: float,
+        output_limit: int,
+        cpu_seconds: int,
+        stderr_path: str,
+        deadline: float,
+        max_restarts: int,
+    ) -> None:
+        self.kw = dict(
+            cells=cells,
+            workdir=str(workdir),
+            hidden=hidden,
+            keep=keep,
+            probes=probes,
+            memory_mb=memory_mb,
+            cell_timeout=cell_timeout,
+            output_limit=output_limit,
+            cpu_seconds=cpu_seconds,
+            stderr_path=stderr_path,
+        )
         self.deadline, self.max_restarts = deadline, max_restarts
         self.skip: set[int] = set()
         self.notes: list[str] = []
@@ -359,13 +412,19 @@ class _Session:
         return run.ready
 
 
-def grade_notebook(notebook_path: str | os.PathLike[str], autograder_dir: str | os.PathLike[str],
-                   *, timeout: float = 600.0, cell_timeout: float = 120.0,
-                   test_timeout: float | None = None, memory_mb: int = 4096,
-                   output_limit: int = 1_000_000,
-                   support_files: Sequence[str] = ("mbrl_envs",),
-                   hide_paths: Sequence[str | os.PathLike[str]] = (),
-                   max_restarts: int = 3) -> SubmissionResult:
+def grade_notebook(
+    notebook_path: str | os.PathLike[str],
+    autograder_dir: str | os.PathLike[str],
+    *,
+    timeout: float = 600.0,
+    cell_timeout: float = 120.0,
+    test_timeout: float | None = None,
+    memory_mb: int = 4096,
+    output_limit: int = 1_000_000,
+    support_files: Sequence[str] = ("mbrl_envs",),
+    hide_paths: Sequence[str | os.PathLike[str]] = (),
+    max_restarts: int = 3,
+) -> SubmissionResult:
     """Grade one notebook: run it in the sandbox, then run every test case here with proxies.
 
     ``timeout`` bounds everything (status ``timeout`` when exceeded); ``cell_timeout`` bounds
@@ -382,26 +441,49 @@ def grade_notebook(notebook_path: str | os.PathLike[str], autograder_dir: str | 
         cells = read_code_cells(nb_path)
     except InvalidNotebook as e:
         return SubmissionResult("invalid", str(e), duration_s=time.monotonic() - t0)
-    return _grade_with_tests(nb_path, ag_dir, cells, t0, deadline, timeout=timeout,
-                             cell_timeout=cell_timeout, test_timeout=test_timeout,
-                             memory_mb=memory_mb, output_limit=output_limit,
-                             support_files=support_files, hide_paths=hide_paths,
-                             max_restarts=max_restarts)
+    return _grade_with_tests(
+        nb_path,
+        ag_dir,
+        cells,
+        t0,
+        deadline,
+        timeout=timeout,
+        cell_timeout=cell_timeout,
+        test_timeout=test_timeout,
+        memory_mb=memory_mb,
+        output_limit=output_limit,
+        support_files=support_files,
+        hide_paths=hide_paths,
+        max_restarts=max_restarts,
+    )
 
 
-def _grade_with_tests(nb_path: Path, ag_dir: Path, cells: list[tuple[int, str]], t0: float,
-                      deadline: float, *, timeout: float, cell_timeout: float,
-                      test_timeout: float, memory_mb: int, output_limit: int,
-                      support_files: Sequence[str], hide_paths: Sequence[str | os.PathLike[str]],
-                      max_restarts: int) -> SubmissionResult:
+def _grade_with_tests(
+    nb_path: Path,
+    ag_dir: Path,
+    cells: list[tuple[int, str]],
+    t0: float,
+    deadline: float,
+    *,
+    timeout: float,
+    cell_timeout: float,
+    test_timeout: float,
+    memory_mb: int,
+    output_limit: int,
+    support_files: Sequence[str],
+    hide_paths: Sequence[str | os.PathLike[str]],
+    max_restarts: int,
+) -> SubmissionResult:
     try:
         cases = load_tests(ag_dir)
     except Exception as e:
-        return SubmissionResult("error", f"cannot load the autograder tests: {e}",
-                                duration_s=time.monotonic() - t0)
+        return SubmissionResult(
+            "error", f"cannot load the autograder tests: {e}", duration_s=time.monotonic() - t0
+        )
     if not cases:
-        return SubmissionResult("error", f"no tests found in {ag_dir / 'tests'}",
-                                duration_s=time.monotonic() - t0)
+        return SubmissionResult(
+            "error", f"no tests found in {ag_dir / 'tests'}", duration_s=time.monotonic() - t0
+        )
 
     with tempfile.TemporaryDirectory(prefix="mbrl-grade-") as tmp:
         private = Path(tmp)
@@ -416,12 +498,20 @@ def _grade_with_tests(nb_path: Path, ag_dir: Path, cells: list[tuple[int, str]],
         import mbrl_ref
 
         probes = [str(ag_dir / "tests"), str(nb_path), mbrl_ref.__file__, mbrl_grader.__file__]
-        session = _Session(cells=cells, workdir=workdir, hidden=hidden,
-                           keep=isolation.default_keep_paths(), probes=probes,
-                           memory_mb=memory_mb, cell_timeout=cell_timeout,
-                           output_limit=output_limit, cpu_seconds=int(timeout) + 5,
-                           stderr_path=str(private / "worker.stderr"), deadline=deadline,
-                           max_restarts=max_restarts)
+        session = _Session(
+            cells=cells,
+            workdir=workdir,
+            hidden=hidden,
+            keep=isolation.default_keep_paths(),
+            probes=probes,
+            memory_mb=memory_mb,
+            cell_timeout=cell_timeout,
+            output_limit=output_limit,
+            cpu_seconds=int(timeout) + 5,
+            stderr_path=str(private / "worker.stderr"),
+            deadline=deadline,
+            max_restarts=max_restarts,
+        )
         try:
             return _grade(session, cases, t0, deadline, test_timeout, output_limit)
         finally:
@@ -429,8 +519,14 @@ def _grade_with_tests(nb_path: Path, ag_dir: Path, cells: list[tuple[int, str]],
                 session.client.close()
 
 
-def _grade(session: _Session, cases: list[_Case], t0: float, deadline: float,
-           test_timeout: float, output_limit: int) -> SubmissionResult:
+def _grade(
+    session: _Session,
+    cases: list[_Case],
+    t0: float,
+    deadline: float,
+    test_timeout: float,
+    output_limit: int,
+) -> SubmissionResult:
     t_exec = time.monotonic()
     run = session.start()
     timings = {"execute": time.monotonic() - t_exec}
@@ -438,13 +534,18 @@ def _grade(session: _Session, cases: list[_Case], t0: float, deadline: float,
     report = dict(first.report)
     if first.report.get("problems"):
         session.client and session.client.kill()
-        return SubmissionResult("error", "sandbox isolation failed: "
-                                + "; ".join(map(str, report["problems"]))[:500],
-                                isolation=report, duration_s=time.monotonic() - t0)
+        return SubmissionResult(
+            "error",
+            "sandbox isolation failed: " + "; ".join(map(str, report["problems"]))[:500],
+            isolation=report,
+            duration_s=time.monotonic() - t0,
+        )
     if not first.report:
-        return SubmissionResult("error", "the sandbox worker failed to start: "
-                                + (first.detail or "no details")[-300:],
-                                duration_s=time.monotonic() - t0)
+        return SubmissionResult(
+            "error",
+            "the sandbox worker failed to start: " + (first.detail or "no details")[-300:],
+            duration_s=time.monotonic() - t0,
+        )
     notes = list(session.notes)
     status = "graded"
     outcomes: list[TestOutcome] = []
@@ -470,8 +571,18 @@ def _grade(session: _Session, cases: list[_Case], t0: float, deadline: float,
             if time.monotonic() >= deadline and status != "timeout":
                 status = "timeout"
                 notes.append("grading time limit reached before all tests ran")
-            outcomes.append(_outcome(case, False, "Not run: " + (
-                "time limit reached." if status == "timeout" else "the notebook could not run.")))
+            outcomes.append(
+                _outcome(
+                    case,
+                    False,
+                    "Not run: "
+                    + (
+                        "time limit reached."
+                        if status == "timeout"
+                        else "the notebook could not run."
+                    ),
+                )
+            )
             continue
         client.begin_test(min(deadline, time.monotonic() + test_timeout))
         before = client.rpc_count
@@ -483,8 +594,11 @@ def _grade(session: _Session, cases: list[_Case], t0: float, deadline: float,
         except (WorkerDied, WorkerTimeout, WorkerBroken) as e:
             rpc_calls += client.rpc_count - before
             outcomes.append(_outcome(case, False, _failure_text(e, case)))
-            what = {"WorkerDied": "ended the process", "WorkerTimeout": "timed out",
-                    "WorkerBroken": "corrupted the channel"}[type(e).__name__]
+            what = {
+                "WorkerDied": "ended the process",
+                "WorkerTimeout": "timed out",
+                "WorkerBroken": "corrupted the channel",
+            }[type(e).__name__]
             if session.restart():
                 notes.append(f"test {case.name} {what}; the notebook was re-run")
             else:
@@ -506,14 +620,27 @@ def _grade(session: _Session, cases: list[_Case], t0: float, deadline: float,
         notes.append(f"{len(errs)} cell(s) raised errors")
     if first.detail and not run.ready:
         notes.append(first.detail.splitlines()[-1][:200] if first.detail.splitlines() else "")
-    return SubmissionResult(status, "; ".join(n for n in notes if n), outcomes,
-                            cell_errors=run.errors or first.errors, isolation=report,
-                            duration_s=time.monotonic() - t0, timings=timings)
+    return SubmissionResult(
+        status,
+        "; ".join(n for n in notes if n),
+        outcomes,
+        cell_errors=run.errors or first.errors,
+        isolation=report,
+        duration_s=time.monotonic() - t0,
+        timings=timings,
+    )
 
 
 def _outcome(case: _Case, passed: bool, message: str) -> TestOutcome:
-    return TestOutcome(case.question, case.name, case.hidden,
-                       case.max_points if passed else 0.0, case.max_points, passed, message)
+    return TestOutcome(
+        case.question,
+        case.name,
+        case.hidden,
+        case.max_points if passed else 0.0,
+        case.max_points,
+        passed,
+        message,
+    )
 
 
 def _apply_all_or_nothing(outcomes: list[TestOutcome], cases: list[_Case]) -> None:
@@ -529,8 +656,11 @@ def _apply_all_or_nothing(outcomes: list[TestOutcome], cases: list[_Case]) -> No
 
 def main(argv: list[str] | None = None) -> int:
     """CLI: grade one notebook and print/write the result JSON."""
-    ap = argparse.ArgumentParser(prog="python -m mbrl_grader.runner", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m mbrl_grader.runner",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("notebook")
     ap.add_argument("autograder_dir")
     ap.add_argument("--timeout", type=float, default=600.0)
@@ -541,10 +671,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", dest="json_out", default=None)
     ns = ap.parse_args(argv)
     try:
-        result = grade_notebook(ns.notebook, ns.autograder_dir, timeout=ns.timeout,
-                                cell_timeout=ns.cell_timeout, test_timeout=ns.test_timeout,
-                                memory_mb=ns.memory_mb,
-                                hide_paths=ns.hide)
+        result = grade_notebook(
+            ns.notebook,
+            ns.autograder_dir,
+            timeout=ns.timeout,
+            cell_timeout=ns.cell_timeout,
+            test_timeout=ns.test_timeout,
+            memory_mb=ns.memory_mb,
+            hide_paths=ns.hide,
+        )
     except Exception as e:  # the tool itself failed: still produce a row
         result = SubmissionResult("error", f"grader failure: {type(e).__name__}: {e}"[:500])
     text = json.dumps(result.to_dict(), indent=1)

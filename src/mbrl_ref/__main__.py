@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--json", type=Path, default=None, help="write the result as JSON here")
     rep.add_argument("--plot", type=Path, default=None, help="write the figure here (.png, .pdf)")
     rep.add_argument(
-        "--engine", choices=("fast", "reference"), default="fast",
+        "--engine",
+        choices=("fast", "reference"),
+        default="fast",
         help="fast plain-Python engine (default) or the per-instance reference classes (slow)",
     )
     rep.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -77,14 +79,20 @@ def reproduce(args: argparse.Namespace) -> dict[str, Any]:
     n_settings = len(config.planning_steps) if args.figure == "fig8.2" else 2
     start = time.perf_counter()
     with tqdm(
-        total=config.runs * n_settings, desc=args.figure, unit="run", file=sys.stderr,
-        disable=args.no_progress, leave=False,
+        total=config.runs * n_settings,
+        desc=args.figure,
+        unit="run",
+        file=sys.stderr,
+        disable=args.no_progress,
+        leave=False,
     ) as bar:
         result = module.run(config, progress=bar.update)
     seconds = time.perf_counter() - start
 
-    print(f"Sutton & Barto Figure {args.figure[3:]} reproduction: {config.runs} runs, "
-          f"seed {config.seed}, {args.engine} engine, {seconds:.2f} s")
+    print(
+        f"Sutton & Barto Figure {args.figure[3:]} reproduction: {config.runs} runs, "
+        f"seed {config.seed}, {args.engine} engine, {seconds:.2f} s"
+    )
     print(summary_table(args.figure, result))
     if args.figure != "fig8.2":
         fractions = ", ".join(f"{m} {f:.0%}" for m, f in result.found_opening().items())
@@ -117,4 +125,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -76,7 +76,9 @@ def tv_distance(p: np.ndarray, q: np.ndarray) -> float:
 # ----------------------------------------------------------------------------------------------
 # demo helpers
 # ----------------------------------------------------------------------------------------------
-def model_from_map(real_env: Any, believed_map: str | Sequence[str]) -> dict[tuple[int, int], tuple[int, float]]:
+def model_from_map(
+    real_env: Any, believed_map: str | Sequence[str]
+) -> dict[tuple[int, int], tuple[int, float]]:
     """A complete deterministic model ``(s, a) -> (s', r)`` of the world drawn in ``believed_map``.
 
     Used to hand a Dyna agent a wrong model: a wall it believes in, or a corridor it believes

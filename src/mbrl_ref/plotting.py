@@ -49,7 +49,10 @@ def plot_fig8_2(result: Fig82Result, path: str | Path | None = None) -> Figure:
         for i, n in enumerate(cfg.planning_steps)
     }
     plot_curves(
-        curves, ax=ax, x=np.arange(2, cfg.episodes + 1), xlabel="Episodes",
+        curves,
+        ax=ax,
+        x=np.arange(2, cfg.episodes + 1),
+        xlabel="Episodes",
         ylabel="Steps per episode",
         title=f"Figure 8.2 (reproduction): Dyna-Q on the Dyna maze, {cfg.runs} runs, mean ± SE",
     )
@@ -66,8 +69,12 @@ def _plot_changing(result: ChangingMazeResult, title: str, path: str | Path | No
     cfg = result.config
     curves = {m: result.cumulative_reward[i] for i, m in enumerate(result.methods)}
     plot_curves(
-        curves, ax=ax, x=np.arange(1, cfg.steps + 1), xlabel="Time steps",
-        ylabel="Cumulative reward", title=f"{title}, {cfg.runs} runs, mean ± SE",
+        curves,
+        ax=ax,
+        x=np.arange(1, cfg.steps + 1),
+        xlabel="Time steps",
+        ylabel="Cumulative reward",
+        title=f"{title}, {cfg.runs} runs, mean ± SE",
     )
     ax.axvline(cfg.change_step, color="gray", lw=0.8, ls="--")
     ax.text(cfg.change_step, 0, " maze changes", ha="left", va="bottom", fontsize=8)

@@ -47,8 +47,12 @@ def test_attack_corpus_graded_by_the_batch_command(tmp_path: Path) -> None:
     repo = find_repo_root(pkg.parent) or pkg
     for name in EXPECTED:
         text = (FIX / "notebooks" / f"{name}.ipynb").read_text()
-        for key, value in {"@@AUTOGRADER@@": ag_root / "toy", "@@REPO@@": repo, "@@PKG@@": pkg,
-                           "@@SUBMISSIONS@@": subs}.items():
+        for key, value in {
+            "@@AUTOGRADER@@": ag_root / "toy",
+            "@@REPO@@": repo,
+            "@@PKG@@": pkg,
+            "@@SUBMISSIONS@@": subs,
+        }.items():
             text = text.replace(key, str(value))
         (subs / f"{name}.ipynb").write_text(text)
     # an otter export zip whose .OTTER_LOG and results pickle would run code if unpickled
@@ -60,15 +64,34 @@ def test_attack_corpus_graded_by_the_batch_command(tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in subs.iterdir()}
 
     out = tmp_path / "grades"
-    rc = grade.main([str(subs), "--assignment", "toy", "--autograders", str(ag_root),
-                     "--out", str(out), "--jobs", "2", "--timeout", "120",
-                     "--cell-timeout", "2", "--memory-mb", "1024", "--no-progress"])
+    rc = grade.main(
+        [
+            str(subs),
+            "--assignment",
+            "toy",
+            "--autograders",
+            str(ag_root),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--timeout",
+            "120",
+            "--cell-timeout",
+            "2",
+            "--memory-mb",
+            "1024",
+            "--no-progress",
+        ]
+    )
     assert rc == 0, "the batch must complete with exit status 0"
 
     book = json.loads((out / "grades.json").read_text())
     totals = {Path(row["submission"]).stem: row["total"] for row in book["submissions"]}
     assert set(totals) == set(expected), "every submission gets exactly one gradebook row"
-    wrong = {n: (totals[n], expected[n]) for n in expected if totals[n] != pytest.approx(expected[n])}
+    wrong = {
+        n: (totals[n], expected[n]) for n in expected if totals[n] != pytest.approx(expected[n])
+    }
     assert not wrong, f"(earned, honest) scores differ: {wrong}"
     statuses = {Path(r["submission"]).stem: r["status"] for r in book["submissions"]}
     assert all(s in {"graded", "timeout"} for s in statuses.values()), statuses

@@ -36,8 +36,12 @@ def _prepare(tmp_path: Path, name: str) -> tuple[Path, Path]:
     pkg = Path(mbrl_ref.__file__).resolve().parent
     repo = find_repo_root(pkg.parent) or pkg
     text = (NOTEBOOKS / f"{name}.ipynb").read_text()
-    for k, v in {"@@AUTOGRADER@@": ag, "@@REPO@@": repo, "@@PKG@@": pkg,
-                 "@@SUBMISSIONS@@": subs}.items():
+    for k, v in {
+        "@@AUTOGRADER@@": ag,
+        "@@REPO@@": repo,
+        "@@PKG@@": pkg,
+        "@@SUBMISSIONS@@": subs,
+    }.items():
         text = text.replace(k, str(v))
     nb = subs / f"{name}.ipynb"
     nb.write_text(text)
@@ -100,8 +104,17 @@ def test_read_files_attack_sees_nothing(graded) -> None:
     msg = res.outcomes[0].message
     assert "OK:" not in msg, msg
     assert all(line.startswith("ERR:") for line in msg.split(": ", 1)[1].splitlines()[:8]), msg
-    secret_names = {"src", "tests", "autograder", "pyproject.toml", "q1.py", "submissions",
-                    "other_student.ipynb", "solutions", "mbrl_ref"}
+    secret_names = {
+        "src",
+        "tests",
+        "autograder",
+        "pyproject.toml",
+        "q1.py",
+        "submissions",
+        "other_student.ipynb",
+        "solutions",
+        "mbrl_ref",
+    }
     for line in msg.splitlines():
         if line.startswith("DIR:"):  # only mount points leading to the venv / own folder remain
             names = set(line[4:].rsplit(":", 1)[1].split(","))
@@ -135,8 +148,10 @@ def test_numpy_patch_does_not_reach_grader(graded) -> None:
 def test_reference_import_fails(graded) -> None:
     """`import mbrl_ref...` and loading its source by path both fail in the notebook."""
     errs = graded("attack_import_reference").cell_errors
-    assert any(e["type"] in ("FileNotFoundError", "PermissionError", "ImportError",
-                             "ModuleNotFoundError") for e in errs), errs
+    assert any(
+        e["type"] in ("FileNotFoundError", "PermissionError", "ImportError", "ModuleNotFoundError")
+        for e in errs
+    ), errs
 
 
 def test_infinite_loops_are_cut_and_rest_graded(graded) -> None:
@@ -184,10 +199,12 @@ def test_eq_trick_cannot_pass_comparisons(graded) -> None:
     assert "may not compare" in msg
 
 
-@pytest.mark.parametrize("name", ["solution", "attack_read_files", "attack_subprocess_read",
-                                  "attack_import_reference"])
-def test_best_effort_fallback_still_blocks_reads(tmp_path: Path, name: str,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "name", ["solution", "attack_read_files", "attack_subprocess_read", "attack_import_reference"]
+)
+def test_best_effort_fallback_still_blocks_reads(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without namespaces the audit-hook fallback still blocks the file and process attacks."""
     monkeypatch.setenv("MBRL_SANDBOX_NO_NAMESPACES", "1")
     isolation_level.cache_clear()

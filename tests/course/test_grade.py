@@ -23,7 +23,7 @@ from mbrl_course.submissions import discover
 
 ASSIGNMENT = "00_fixture"
 
-TEST_Q1 = '''\
+TEST_Q1 = """\
 from otter.test_files import test_case
 
 OK_FORMAT = False
@@ -39,9 +39,9 @@ def test_add_small(add):
 def test_add_negative(add):
     SECRET_HIDDEN_LINE = add(-5, 2)
     assert SECRET_HIDDEN_LINE == -3, "add() is wrong for negative numbers"
-'''
+"""
 
-TEST_Q2 = '''\
+TEST_Q2 = """\
 from otter.test_files import test_case
 
 OK_FORMAT = False
@@ -56,12 +56,12 @@ def test_answer_type(answer):
 @test_case(hidden=True)
 def test_answer_value(answer):
     assert answer == 42, "answer is not right"
-'''
+"""
 
 # The fake runner: answers like `python -m mbrl_grader.runner NB AG --timeout S --json OUT`.
 # It reads markers from the notebook's code: `FAKE_SLEEP=s`, `FAKE_CRASH`, `FAKE_SPAM`,
 # `FAKE_LOG=path` (append start/end times), and scores `add`/`answer` by looking at the source.
-FAKE_RUNNER = r'''
+FAKE_RUNNER = r"""
 import json, re, sys, time
 nb_path, ag, *rest = sys.argv[1:]
 out = rest[rest.index("--json") + 1]
@@ -96,7 +96,7 @@ outcomes = [
 ]
 json.dump({"status": "graded", "reason": "", "outcomes": outcomes,
            "timings": {"execute": 0.01}}, open(out, "w"))
-'''
+"""
 
 GOOD = "def add(a, b):\n    return a + b\n"
 BAD = "def add(a, b):\n    return a - b\n"
@@ -142,7 +142,8 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     """Hash of every file under `folder` (to prove inputs are untouched)."""
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -174,8 +175,11 @@ def env(tmp_path: Path, monkeypatch):
     (subs / ".ipynb_checkpoints" / "hw-checkpoint.ipynb").write_text(notebook(GOOD))
     (subs / "notes.txt").write_text("not a submission")
     settings = Settings(
-        autograders=grade.find_autograders(ag_root), timeout=2.0, jobs=2,
-        runner_cmd=fake_runner(tmp_path), kill_grace=0.5,
+        autograders=grade.find_autograders(ag_root),
+        timeout=2.0,
+        jobs=2,
+        runner_cmd=fake_runner(tmp_path),
+        kill_grace=0.5,
     )
     return {"ag": ag_root, "subs": subs, "settings": settings, "tmp": tmp_path}
 
@@ -190,11 +194,22 @@ def batch(env, assignment=ASSIGNMENT):
 def test_every_kind_of_bad_input_gets_its_row_and_the_batch_completes(env):
     """Each troublesome submission yields one row with the right status, points and reason."""
     rows = batch(env)
-    assert sorted(rows) == sorted([
-        "alice/hw.ipynb", "bob/hw.ipynb", "carol.ipynb", "dave.ipynb", "erin.ipynb",
-        "frank.ipynb", "gina.ipynb", "hal.ipynb", "ivan.ipynb", "judy.zip", "kim.zip",
-        "liam hw (copy 1).ipynb",
-    ])
+    assert sorted(rows) == sorted(
+        [
+            "alice/hw.ipynb",
+            "bob/hw.ipynb",
+            "carol.ipynb",
+            "dave.ipynb",
+            "erin.ipynb",
+            "frank.ipynb",
+            "gina.ipynb",
+            "hal.ipynb",
+            "ivan.ipynb",
+            "judy.zip",
+            "kim.zip",
+            "liam hw (copy 1).ipynb",
+        ]
+    )
     status = {k: (r.status, r.total) for k, r in rows.items()}
     assert status["alice/hw.ipynb"] == ("graded", 5.0)
     assert status["bob/hw.ipynb"] == ("graded", 1.0)
@@ -243,15 +258,44 @@ def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch
     before = tree_hashes(env["subs"])
     monkeypatch.setattr(grade, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
     out = env["tmp"] / "out"
-    rc = main([str(env["subs"]), "--assignment", ASSIGNMENT, "--out", str(out), "--jobs", "2",
-               "--timeout", "2", "--autograders", str(env["ag"]), "--no-progress"])
+    rc = main(
+        [
+            str(env["subs"]),
+            "--assignment",
+            ASSIGNMENT,
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--timeout",
+            "2",
+            "--autograders",
+            str(env["ag"]),
+            "--no-progress",
+        ]
+    )
     assert rc == 0
     assert tree_hashes(env["subs"]) == before
     with (out / "grades.csv").open() as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["submission", "assignment", "q1", "q2", "total", "possible", "status", "reason"]
+    assert list(rows[0]) == [
+        "submission",
+        "assignment",
+        "q1",
+        "q2",
+        "total",
+        "possible",
+        "status",
+        "reason",
+    ]
     bob = next(r for r in rows if r["submission"] == "bob/hw.ipynb")
-    assert (bob["q1"], bob["q2"], bob["total"], bob["possible"], bob["status"]) == ("0", "1", "1", "5", "graded")
+    assert (bob["q1"], bob["q2"], bob["total"], bob["possible"], bob["status"]) == (
+        "0",
+        "1",
+        "1",
+        "5",
+        "graded",
+    )
     doc = json.loads((out / "grades.json").read_text())
     assert doc["assignments"][ASSIGNMENT]["questions"] == {"q1": 3.0, "q2": 2.0}
     assert len(doc["submissions"]) == 12
@@ -270,8 +314,23 @@ def test_regrading_gives_identical_gradebooks(env, monkeypatch):
     outs = []
     for k in range(2):
         out = env["tmp"] / f"out{k}"
-        assert main([str(env["subs"]), "-a", ASSIGNMENT, "-o", str(out), "--timeout", "2",
-                     "--autograders", str(env["ag"]), "--no-progress"]) == 0
+        assert (
+            main(
+                [
+                    str(env["subs"]),
+                    "-a",
+                    ASSIGNMENT,
+                    "-o",
+                    str(out),
+                    "--timeout",
+                    "2",
+                    "--autograders",
+                    str(env["ag"]),
+                    "--no-progress",
+                ]
+            )
+            == 0
+        )
         outs.append((out / "grades.csv").read_text())
     assert outs[0] == outs[1]
 
@@ -283,8 +342,15 @@ def test_assignment_is_inferred_from_metadata_and_missing_metadata_is_explained(
     (d / "a.ipynb").write_text(notebook(GOOD, "answer = 42"))
     (d / "b.ipynb").write_text(notebook(GOOD, assignment=None))
     (d / "c.ipynb").write_text(notebook(GOOD, assignment="77_unknown"))
-    recs = {r.id: r for r in grade_batch([Job(s) for s in discover([d])], env["settings"], progress=False)}
-    assert (recs["a.ipynb"].status, recs["a.ipynb"].assignment, recs["a.ipynb"].total) == ("graded", ASSIGNMENT, 5.0)
+    recs = {
+        r.id: r
+        for r in grade_batch([Job(s) for s in discover([d])], env["settings"], progress=False)
+    }
+    assert (recs["a.ipynb"].status, recs["a.ipynb"].assignment, recs["a.ipynb"].total) == (
+        "graded",
+        ASSIGNMENT,
+        5.0,
+    )
     assert recs["b.ipynb"].status == "invalid" and "--assignment" in recs["b.ipynb"].reason
     assert recs["c.ipynb"].status == "invalid" and "77_unknown" in recs["c.ipynb"].reason
 
@@ -302,11 +368,19 @@ def test_tool_errors_exit_nonzero(env, capsys, extra, message):
     """The tool exits 2 with a clear message only when it cannot work at all."""
     (env["tmp"] / "empty").mkdir()
     extra = [
-        e.replace("EMPTY", str(env["tmp"] / "empty")).replace("SUBS", str(env["subs"]))
+        e.replace("EMPTY", str(env["tmp"] / "empty"))
+        .replace("SUBS", str(env["subs"]))
         .replace("MISSING_INPUT", str(env["tmp"] / "missing"))
         for e in extra
     ]
-    argv = [str(env["subs"]), "--out", str(env["tmp"] / "o"), "--autograders", str(env["ag"]), *extra]
+    argv = [
+        str(env["subs"]),
+        "--out",
+        str(env["tmp"] / "o"),
+        "--autograders",
+        str(env["ag"]),
+        *extra,
+    ]
     assert main(argv) == 2
     assert message in capsys.readouterr().err
 
@@ -324,8 +398,11 @@ def test_out_folder_with_foreign_files_is_refused(env, capsys):
 def test_write_outputs_replaces_its_own_stale_feedback(env):
     """Feedback of an earlier batch in the tool's own --out folder is replaced, not accumulated."""
     out = env["tmp"] / "out"
-    recs = grade_batch([Job(s, ASSIGNMENT) for s in discover([env["subs"] / "alice"])],
-                       env["settings"], progress=False)
+    recs = grade_batch(
+        [Job(s, ASSIGNMENT) for s in discover([env["subs"] / "alice"])],
+        env["settings"],
+        progress=False,
+    )
     write_outputs(recs, out, env["settings"].autograders)
     (out / "feedback" / "old.md").write_text("stale")
     write_outputs(recs, out, env["settings"].autograders)
@@ -333,6 +410,7 @@ def test_write_outputs_replaces_its_own_stale_feedback(env):
 
 
 # ------------------------------------------------------------------ with the real trusted runner
+
 
 def _runner_available() -> bool:
     try:
@@ -347,20 +425,32 @@ needs_runner = pytest.mark.skipif(not _runner_available(), reason="trusted runne
 REAL_CASES = {
     "correct.ipynb": (notebook(GOOD, "answer = 42"), "graded", 5.0),
     "buggy.ipynb": (notebook(BAD, "answer = 42"), "graded", 2.0),
-    "renamed_function.ipynb": (notebook("def plus(a, b):\n    return a + b", "answer = 42"), "graded", 2.0),
+    "renamed_function.ipynb": (
+        notebook("def plus(a, b):\n    return a + b", "answer = 42"),
+        "graded",
+        2.0,
+    ),
     "raises.ipynb": (notebook(GOOD, "raise ValueError('oops')", "answer = 42"), "graded", 5.0),
     "loop.ipynb": (notebook(GOOD, "while True:\n    pass", "answer = 42"), "timeout", 0.0),
     # the runner skips a cell that kills the process and grades the rest
     "os_exit.ipynb": (notebook(GOOD, "import os\nos._exit(3)", "answer = 42"), "graded", 5.0),
     "prints_a_lot.ipynb": (
-        notebook("import sys\nfor _ in range(200):\n    sys.stdout.write('y' * 1_000_000)", GOOD, "answer = 42"),
-        "graded", 5.0,
+        notebook(
+            "import sys\nfor _ in range(200):\n    sys.stdout.write('y' * 1_000_000)",
+            GOOD,
+            "answer = 42",
+        ),
+        "graded",
+        5.0,
     ),
     # kernels are never started, so a student's own kernelspec (or none) changes nothing
     "custom_kernel.ipynb": (
-        _with_kernelspec(notebook(GOOD, "answer = 42"),
-                         {"name": "my-conda-env", "display_name": "My env", "language": "python"}),
-        "graded", 5.0,
+        _with_kernelspec(
+            notebook(GOOD, "answer = 42"),
+            {"name": "my-conda-env", "display_name": "My env", "language": "python"},
+        ),
+        "graded",
+        5.0,
     ),
     "no_kernelspec.ipynb": (_with_kernelspec(notebook(GOOD, "answer = 42"), None), "graded", 5.0),
 }
@@ -375,13 +465,23 @@ def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
     subs.mkdir()
     for fname, (text, _, _) in REAL_CASES.items():
         (subs / fname).write_text(text)
-    settings = Settings(autograders=grade.find_autograders(ag_root), timeout=8.0, jobs=2, kill_grace=5.0)
+    settings = Settings(
+        autograders=grade.find_autograders(ag_root), timeout=8.0, jobs=2, kill_grace=5.0
+    )
     before = tree_hashes(subs)
     runs = []
     for _ in range(2):
-        recs = {r.id: r for r in grade_batch([Job(s, ASSIGNMENT) for s in discover([subs])], settings, progress=False)}
+        recs = {
+            r.id: r
+            for r in grade_batch(
+                [Job(s, ASSIGNMENT) for s in discover([subs])], settings, progress=False
+            )
+        }
         runs.append({k: (r.status, r.total) for k, r in recs.items()})
         for fname, (_, status, total) in REAL_CASES.items():
-            assert (recs[fname].status, recs[fname].total) == (status, total), (fname, recs[fname].reason)
+            assert (recs[fname].status, recs[fname].total) == (status, total), (
+                fname,
+                recs[fname].reason,
+            )
     assert runs[0] == runs[1]
     assert tree_hashes(subs) == before

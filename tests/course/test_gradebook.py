@@ -20,8 +20,13 @@ from mbrl_course.gradebook import (
 def rec(id_, status="graded", tests=(), assignment="02_dyna", reason="", qmax=None):
     """A record with the given tests and question table."""
     return GradeRecord(
-        id=id_, source=f"/subs/{id_}", assignment=assignment, status=status, reason=reason,
-        tests=list(tests), question_max=qmax if qmax is not None else {"q1_2": 2.0, "q1_10": 1.0},
+        id=id_,
+        source=f"/subs/{id_}",
+        assignment=assignment,
+        status=status,
+        reason=reason,
+        tests=list(tests),
+        question_max=qmax if qmax is not None else {"q1_2": 2.0, "q1_10": 1.0},
     )
 
 
@@ -33,17 +38,30 @@ def t(q, name, passed, pts, hidden=False, msg=""):
 def sample_records():
     """A graded, an invalid and a timeout record of one assignment, plus one of another."""
     return [
-        rec("bob.ipynb", tests=[t("q1_2", "a", True, 2.0), t("q1_10", "b", False, 1.0, True, "wrong")]),
+        rec(
+            "bob.ipynb",
+            tests=[t("q1_2", "a", True, 2.0), t("q1_10", "b", False, 1.0, True, "wrong")],
+        ),
         rec("alice.ipynb", status="invalid", reason="invalid notebook JSON\n(line 3)"),
         rec("carl.ipynb", status="timeout", reason="did not finish"),
-        rec("dora.ipynb", assignment="01_model_learning", qmax={"q1_2": 3.0, "q2": 1.0},
-            tests=[t("q1_2", "x", True, 3.0), t("q2", "y", True, 1.0)]),
+        rec(
+            "dora.ipynb",
+            assignment="01_model_learning",
+            qmax={"q1_2": 3.0, "q2": 1.0},
+            tests=[t("q1_2", "x", True, 3.0), t("q2", "y", True, 1.0)],
+        ),
     ]
 
 
 def test_points_are_short_and_noise_free():
     """Points print as 2, 1.5, 0.3333 (no float noise)."""
-    assert [points_str(x) for x in (2.0, 1.5, 1 / 3, 0.1 + 0.2, 0)] == ["2", "1.5", "0.3333", "0.3", "0"]
+    assert [points_str(x) for x in (2.0, 1.5, 1 / 3, 0.1 + 0.2, 0)] == [
+        "2",
+        "1.5",
+        "0.3333",
+        "0.3",
+        "0",
+    ]
 
 
 def test_natural_order_of_questions():
@@ -57,22 +75,50 @@ def test_csv_schema_and_rows(tmp_path):
     with path.open() as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == [
-        "submission", "assignment", "q1_2", "q1_10", "q2", "total", "possible", "status", "reason"
+        "submission",
+        "assignment",
+        "q1_2",
+        "q1_10",
+        "q2",
+        "total",
+        "possible",
+        "status",
+        "reason",
     ]
     by = {r["submission"]: r for r in rows}
-    assert [r["submission"] for r in rows] == ["alice.ipynb", "bob.ipynb", "carl.ipynb", "dora.ipynb"]
-    assert (by["bob.ipynb"]["q1_2"], by["bob.ipynb"]["q1_10"], by["bob.ipynb"]["q2"]) == ("2", "0", "")
+    assert [r["submission"] for r in rows] == [
+        "alice.ipynb",
+        "bob.ipynb",
+        "carl.ipynb",
+        "dora.ipynb",
+    ]
+    assert (by["bob.ipynb"]["q1_2"], by["bob.ipynb"]["q1_10"], by["bob.ipynb"]["q2"]) == (
+        "2",
+        "0",
+        "",
+    )
     assert (by["bob.ipynb"]["total"], by["bob.ipynb"]["possible"]) == ("2", "3")
-    assert (by["alice.ipynb"]["total"], by["alice.ipynb"]["possible"], by["alice.ipynb"]["status"]) == ("0", "3", "invalid")
+    assert (
+        by["alice.ipynb"]["total"],
+        by["alice.ipynb"]["possible"],
+        by["alice.ipynb"]["status"],
+    ) == ("0", "3", "invalid")
     assert by["alice.ipynb"]["reason"] == "invalid notebook JSON (line 3)"  # one line
-    assert (by["dora.ipynb"]["q2"], by["dora.ipynb"]["total"], by["dora.ipynb"]["possible"]) == ("1", "4", "4")
+    assert (by["dora.ipynb"]["q2"], by["dora.ipynb"]["total"], by["dora.ipynb"]["possible"]) == (
+        "1",
+        "4",
+        "4",
+    )
 
 
 def test_json_holds_assignments_and_tests(tmp_path):
     """grades.json lists each assignment's question table and every test outcome."""
     doc = json.loads(write_json(sample_records(), tmp_path / "g.json").read_text())
     assert doc["format"] == "mbrl-course-grades/1"
-    assert doc["assignments"]["02_dyna"] == {"questions": {"q1_2": 2.0, "q1_10": 1.0}, "possible": 3.0}
+    assert doc["assignments"]["02_dyna"] == {
+        "questions": {"q1_2": 2.0, "q1_10": 1.0},
+        "possible": 3.0,
+    }
     bob = next(s for s in doc["submissions"] if s["submission"] == "bob.ipynb")
     assert bob["questions"]["q1_10"] == {"points": 0.0, "max_points": 1.0}
     assert bob["tests"][1]["message"] == "wrong" and bob["tests"][1]["hidden"] is True
@@ -108,7 +154,9 @@ def test_feedback_hides_test_code_but_keeps_messages(tmp_path):
         '  File "/ag/tests/q1_10.py", line 2, in test_b\n    SECRET_EXPECTED = f(3) * 17 + 4\n'
         "SECRET_EXPECTED = f(3) * 17 + 4\nAssertionError: f is wrong for 3"
     )
-    r = rec("bob.ipynb", tests=[t("q1_2", "a", True, 2.0), t("q1_10", "test_b", False, 1.0, True, msg)])
+    r = rec(
+        "bob.ipynb", tests=[t("q1_2", "a", True, 2.0), t("q1_10", "test_b", False, 1.0, True, msg)]
+    )
     md = render(r, CodeScrubber(tmp_path / "ag"))
     assert "SECRET_EXPECTED" not in md and "/ag/tests" not in md
     assert "f is wrong for 3" in md and "**FAILED** `test_b` (hidden test, 0/1 points)" in md

@@ -25,8 +25,12 @@ def test_make_submission_replaces_defining_cells_once():
     """The first defining cell gets the variant, later defining cells are emptied, others kept."""
     nb = _nb("import numpy as np", "class A:\n    ...", "q1 = ...", "print(1)")
     sub = make_submission(nb, "class A:\n    pass\nq1 = 'b'\n")
-    assert [c.source for c in sub.cells] == ["import numpy as np", "class A:\n    pass\nq1 = 'b'\n",
-                                             "", "print(1)"]
+    assert [c.source for c in sub.cells] == [
+        "import numpy as np",
+        "class A:\n    pass\nq1 = 'b'\n",
+        "",
+        "print(1)",
+    ]
     assert nb.cells[1].source == "class A:\n    ..."  # input untouched
 
 

@@ -37,20 +37,39 @@ def test_solution_earns_full_marks(solution: SubmissionResult) -> None:
     """The correct notebook passes every test (magics, plots and grader.check are harmless)."""
     assert solution.status == "graded" and solution.reason == ""
     assert solution.score == solution.possible == 10.0
-    assert solution.per_question() == {"q1": {"score": 3.0, "possible": 3.0},
-                                       "q2": {"score": 3.0, "possible": 3.0},
-                                       "q3": {"score": 2.0, "possible": 2.0},
-                                       "q4": {"score": 2.0, "possible": 2.0}}
+    assert solution.per_question() == {
+        "q1": {"score": 3.0, "possible": 3.0},
+        "q2": {"score": 3.0, "possible": 3.0},
+        "q3": {"score": 2.0, "possible": 2.0},
+        "q4": {"score": 2.0, "possible": 2.0},
+    }
     assert solution.cell_errors == []
 
 
 def test_result_json_schema(solution: SubmissionResult) -> None:
     """to_dict has the documented keys and round-trips through from_dict."""
     d = json.loads(json.dumps(solution.to_dict()))
-    assert set(d) == {"status", "reason", "score", "possible", "questions", "outcomes",
-                      "cell_errors", "isolation", "duration_s", "timings"}
-    assert set(d["outcomes"][0]) == {"question", "name", "hidden", "points", "max_points",
-                                     "passed", "message"}
+    assert set(d) == {
+        "status",
+        "reason",
+        "score",
+        "possible",
+        "questions",
+        "outcomes",
+        "cell_errors",
+        "isolation",
+        "duration_s",
+        "timings",
+    }
+    assert set(d["outcomes"][0]) == {
+        "question",
+        "name",
+        "hidden",
+        "points",
+        "max_points",
+        "passed",
+        "message",
+    }
     assert SubmissionResult.from_dict(d).score == solution.score
 
 
@@ -70,11 +89,14 @@ def test_renamed_function_reports_missing_name() -> None:
     assert "does not define `add`" in res.outcomes[0].message
 
 
-@pytest.mark.parametrize("content, why", [
-    (b"{not json", "cannot read"),
-    (b'{"cells": 3}', "not a Jupyter notebook"),
-    (b"[]", "not a Jupyter notebook"),
-])
+@pytest.mark.parametrize(
+    "content, why",
+    [
+        (b"{not json", "cannot read"),
+        (b'{"cells": 3}', "not a Jupyter notebook"),
+        (b"[]", "not a Jupyter notebook"),
+    ],
+)
 def test_invalid_notebooks(tmp_path: Path, content: bytes, why: str) -> None:
     """Unreadable notebooks give status invalid with a reason, without starting a worker."""
     p = tmp_path / "bad.ipynb"
@@ -111,8 +133,11 @@ def test_load_tests_resolves_points_like_otter() -> None:
     """Per-case points, split question points and hidden flags follow otter 7's rules."""
     cases = load_tests(AG)
     got = [(c.question, c.name, c.hidden, c.max_points) for c in cases]
-    assert got[:3] == [("q1", "q1 - 1", False, 1.0), ("q1", "q1 - 2", True, 2.0),
-                       ("q2", "q2 - 1", False, 1.0)]
+    assert got[:3] == [
+        ("q1", "q1 - 1", False, 1.0),
+        ("q1", "q1 - 2", True, 2.0),
+        ("q2", "q2 - 1", False, 1.0),
+    ]
     assert resolve_points(None, [None, None]) == [0.5, 0.5]
     assert resolve_points(None, [2, None]) == [2.0, 0.0]
     assert resolve_points(4, [1, None, None]) == [1.0, 1.5, 1.5]
@@ -134,8 +159,21 @@ def test_all_or_nothing(tmp_path: Path) -> None:
 def test_cli_writes_json(tmp_path: Path) -> None:
     """`python -m mbrl_grader.runner NB AG --json OUT` writes the result."""
     out = tmp_path / "r.json"
-    subprocess.run([sys.executable, "-m", "mbrl_grader.runner", str(NB / "renamed.ipynb"),
-                    str(AG), "--timeout", "60", "--json", str(out)], check=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mbrl_grader.runner",
+            str(NB / "renamed.ipynb"),
+            str(AG),
+            "--timeout",
+            "60",
+            "--json",
+            str(out),
+        ],
+        check=True,
+        timeout=120,
+    )
     d = json.loads(out.read_text())
     assert d["status"] == "graded" and d["score"] == 2.0
 

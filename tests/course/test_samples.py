@@ -18,7 +18,7 @@ NAME = "00_fixture"
 REPO = Path(__file__).resolve().parents[2]
 
 TESTS = {
-    "q1.py": '''\
+    "q1.py": """\
 from otter.test_files import test_case
 
 OK_FORMAT = False
@@ -33,8 +33,8 @@ def test_add_small(add):
 @test_case(points=1, hidden=True)
 def test_add_negative(add):
     assert add(-5, 2) == -3, "add() is wrong for negative numbers"
-''',
-    "q2.py": '''\
+""",
+    "q2.py": """\
 from otter.test_files import test_case
 
 OK_FORMAT = False
@@ -49,7 +49,7 @@ def test_answer_type(answer):
 @test_case(hidden=True)
 def test_answer_value(answer):
     assert answer == 42, "answer is not right"
-''',
+""",
 }
 
 VARIANTS = {
@@ -92,10 +92,19 @@ def test_corpus_has_every_kind_of_sample_with_expectations(tmp_path):
     corpora = samples.generate(make_repo(tmp_path))
     c = corpora[NAME]
     assert set(c.expected) == {
-        "correct_plain.ipynb", "correct_sum.ipynb", "bug_minus.ipynb", "blank.ipynb",
-        "otter_export.zip", "invalid_json.ipynb", "empty_file.ipynb", "empty_notebook.ipynb",
-        "zip_without_notebook.zip", "wrong_assignment.ipynb", "infinite_loop.ipynb",
-        "os_exit.ipynb", "huge_output.ipynb",
+        "correct_plain.ipynb",
+        "correct_sum.ipynb",
+        "bug_minus.ipynb",
+        "blank.ipynb",
+        "otter_export.zip",
+        "invalid_json.ipynb",
+        "empty_file.ipynb",
+        "empty_notebook.ipynb",
+        "zip_without_notebook.zip",
+        "wrong_assignment.ipynb",
+        "infinite_loop.ipynb",
+        "os_exit.ipynb",
+        "huge_output.ipynb",
     }
     assert c.expected["bug_minus.ipynb"]["scores"] == {"q1": 0.0, "total": 0.0}
     assert c.expected["otter_export.zip"]["scores"] == EXPECTED["correct_plain"]
@@ -123,7 +132,9 @@ def test_generation_is_deterministic_and_removes_stale_files(tmp_path):
 def test_stale_variant_is_skipped_with_a_warning(tmp_path, capsys):
     """A variant that matches no notebook cell is reported and left out, not fatal."""
     root = make_repo(tmp_path)
-    (root / "tests" / "submissions" / NAME / "bug_renamed.py").write_text("def nothing_like_it():\n    pass\n")
+    (root / "tests" / "submissions" / NAME / "bug_renamed.py").write_text(
+        "def nothing_like_it():\n    pass\n"
+    )
     corpora = samples.generate(root)
     assert "bug_renamed.ipynb" not in corpora[NAME].expected
     assert "bug_renamed.py skipped" in capsys.readouterr().err
@@ -133,9 +144,16 @@ def test_compare_reports_status_and_score_mismatches():
     """compare() names the sample, the field, what was got and what was expected."""
     from mbrl_course.gradebook import GradeRecord, TestRecord
 
-    c = samples.Corpus(NAME, Path("."), {"a.ipynb": {"status": "graded", "scores": {"q1": 3.0, "total": 3.0}}})
-    r = GradeRecord(f"{NAME}/a.ipynb", "a", NAME, "graded", tests=[TestRecord("q1", "t", False, 2.0, 3.0, True)])
-    assert samples.compare([r], {NAME: c}) == [f"{NAME}/a.ipynb: q1 = 2.0 (expected 3)", f"{NAME}/a.ipynb: total = 2.0 (expected 3)"]
+    c = samples.Corpus(
+        NAME, Path("."), {"a.ipynb": {"status": "graded", "scores": {"q1": 3.0, "total": 3.0}}}
+    )
+    r = GradeRecord(
+        f"{NAME}/a.ipynb", "a", NAME, "graded", tests=[TestRecord("q1", "t", False, 2.0, 3.0, True)]
+    )
+    assert samples.compare([r], {NAME: c}) == [
+        f"{NAME}/a.ipynb: q1 = 2.0 (expected 3)",
+        f"{NAME}/a.ipynb: total = 2.0 (expected 3)",
+    ]
 
 
 def _runner_available() -> bool:
@@ -156,7 +174,9 @@ def test_fixture_samples_grade_as_expected(tmp_path, monkeypatch):
     monkeypatch.setattr(samples, "LOOP_TIMEOUT", 4.0)
     root = make_repo(tmp_path)
     corpora = samples.generate(root)
-    settings = Settings(autograders=find_autograders(root / "autograder"), timeout=60.0, jobs=2, kill_grace=5.0)
+    settings = Settings(
+        autograders=find_autograders(root / "autograder"), timeout=60.0, jobs=2, kill_grace=5.0
+    )
     records = grade_batch(samples.jobs_for(corpora), settings, progress=False)
     assert len(records) == 13
     assert samples.compare(records, corpora) == []
@@ -180,7 +200,9 @@ def test_run_main_builds_nothing_but_grades_and_prints(tmp_path, monkeypatch, ca
     assert f"{root / 'build' / 'grades' / 'grades.csv'}" in out
 
 
-def test_run_main_builds_first_and_stops_cleanly_when_the_build_fails(tmp_path, monkeypatch, capsys):
+def test_run_main_builds_first_and_stops_cleanly_when_the_build_fails(
+    tmp_path, monkeypatch, capsys
+):
     """`run` calls the build API with the repo layout, and a build error is a tool error (exit 2)."""
     from mbrl_course import build
 
@@ -199,6 +221,7 @@ def test_run_main_builds_first_and_stops_cleanly_when_the_build_fails(tmp_path, 
 
 # ------------------------------------------------------------- the real assignments of this repo
 
+
 def _built_assignments() -> list[str]:
     ag = find_autograders(REPO / "autograder")
     return [n for n in ag if (REPO / "assignments" / n / f"{n}.ipynb").is_file()]
@@ -210,8 +233,11 @@ def test_committed_samples_are_up_to_date(name, tmp_path):
     committed = REPO / "samples" / name
     try:
         tracked = subprocess.run(
-            ["git", "ls-files", "--", f"samples/{name}"], cwd=REPO, capture_output=True,
-            text=True, check=True,
+            ["git", "ls-files", "--", f"samples/{name}"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         tracked = ""
@@ -230,6 +256,8 @@ def test_committed_samples_are_up_to_date(name, tmp_path):
 def test_real_samples_grade_as_expected(name, tmp_path):
     """Every sample of a real assignment gets its expected status and points."""
     corpora = samples.generate(REPO, only=[name], out_root=tmp_path)
-    settings = Settings(autograders=find_autograders(REPO / "autograder"), timeout=grade.DEFAULT_TIMEOUT, jobs=2)
+    settings = Settings(
+        autograders=find_autograders(REPO / "autograder"), timeout=grade.DEFAULT_TIMEOUT, jobs=2
+    )
     records = grade_batch(samples.jobs_for(corpora), settings, progress=False)
     assert samples.compare(records, corpora) == []

@@ -33,12 +33,28 @@ def _roundtrip(value: object) -> object:
     return decode(loads(dumps({"v": encode_plain(value)}))["v"], _no_ref)
 
 
-@pytest.mark.parametrize("value", [
-    None, True, 3, -2**70, 1.5, "héllo", [1, [2, (3, 4)]], {"a": 1, (1, 2): [3]},
-    {1, 2}, frozenset({"x"}), np.int64(7), np.float32(0.25), np.bool_(True),
-    np.arange(6, dtype=np.int16).reshape(2, 3), np.array([1.0, np.nan, np.inf]),
-    np.zeros((0, 3)), np.array([True, False]),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        3,
+        -(2**70),
+        1.5,
+        "héllo",
+        [1, [2, (3, 4)]],
+        {"a": 1, (1, 2): [3]},
+        {1, 2},
+        frozenset({"x"}),
+        np.int64(7),
+        np.float32(0.25),
+        np.bool_(True),
+        np.arange(6, dtype=np.int16).reshape(2, 3),
+        np.array([1.0, np.nan, np.inf]),
+        np.zeros((0, 3)),
+        np.array([True, False]),
+    ],
+)
 def test_codec_roundtrips_data(value: object) -> None:
     """Plain data survives the JSON round trip with its numpy types and dtypes."""
     out = _roundtrip(value)
@@ -54,6 +70,7 @@ def test_codec_roundtrips_data(value: object) -> None:
 
 def test_codec_converts_subclasses_and_nonfinite() -> None:
     """Subclasses of builtins become plain builtins (their overrides cannot reach the grader)."""
+
     class Evil(str):
         def __eq__(self, other: object) -> bool:
             return True
@@ -67,16 +84,19 @@ def test_codec_converts_subclasses_and_nonfinite() -> None:
     assert type(out[2]) is dict and math.isnan(out[3])
 
 
-@pytest.mark.parametrize("bad", [
-    {"$": "a", "dt": "|O", "sh": [1], "b": ""},
-    {"$": "a", "dt": "<f8", "sh": [2], "b": "AAAA"},
-    {"$": "s", "dt": "<i8", "v": "x"},
-    {"$": "f", "v": "1e5"},
-    {"$": "zzz"},
-    {"$": "d", "k": [{"$": "h", "id": 1}], "v": [1]},
-    {"$": "set", "v": [{"$": "l", "v": []}]},
-    [1, 2],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"$": "a", "dt": "|O", "sh": [1], "b": ""},
+        {"$": "a", "dt": "<f8", "sh": [2], "b": "AAAA"},
+        {"$": "s", "dt": "<i8", "v": "x"},
+        {"$": "f", "v": "1e5"},
+        {"$": "zzz"},
+        {"$": "d", "k": [{"$": "h", "id": 1}], "v": [1]},
+        {"$": "set", "v": [{"$": "l", "v": []}]},
+        [1, 2],
+    ],
+)
 def test_decoder_rejects_malformed_values(bad: object) -> None:
     """Object dtypes, size mismatches, unknown tags, refs as keys and raw lists are refused."""
     with pytest.raises(ProtocolError):
@@ -104,8 +124,16 @@ def test_channel_rejects_oversized_frame() -> None:
 def test_proxies_refuse_implicit_protocols() -> None:
     """Comparisons, truth, len, iteration and indexing of student objects raise TypeError."""
     p = StudentProxy(None, 1, "Evil object", "object", 0)  # type: ignore[arg-type]
-    for op in (lambda: p == 1, lambda: bool(p), lambda: len(p), lambda: iter(p),
-               lambda: p[0], lambda: 1 in p, lambda: p < 2, lambda: np.asarray(p) + 1):
+    for op in (
+        lambda: p == 1,
+        lambda: bool(p),
+        lambda: len(p),
+        lambda: iter(p),
+        lambda: p[0],
+        lambda: 1 in p,
+        lambda: p < 2,
+        lambda: np.asarray(p) + 1,
+    ):
         with pytest.raises(TypeError, match="may not compare"):
             op()
     assert p is not None and "Evil" in repr(p) and isinstance(hash(p), int)
@@ -121,7 +149,9 @@ def test_missing_names_fail_with_clear_message() -> None:
 
 CELLS = [
     (0, "import numpy as np\nimport random\n%matplotlib inline\n!ls"),
-    (1, """
+    (
+        1,
+        """
 class Model:
     def __init__(self, n):
         self.n = n
@@ -152,7 +182,8 @@ def who():
     import os
     return os.getuid(), sorted(os.listdir("/tmp"))
 value = {"a": np.arange(3)}
-"""),
+""",
+    ),
     (2, "raise ValueError('cell error on purpose')"),
     (3, "after_error = 42"),
 ]
@@ -178,11 +209,19 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerClient]:
     tmp = tmp_path_factory.mktemp("w")
     work = tmp / "work"
     work.mkdir()
-    c = WorkerClient(cells=CELLS, workdir=str(work),
-                     hidden=isolation.default_hidden_paths([Path(__file__).parent]),
-                     keep=isolation.default_keep_paths(), probes=[__file__], memory_mb=1024,
-                     cell_timeout=10, output_limit=1000, cpu_seconds=120, skip=set(),
-                     stderr_path=str(tmp / "err"))
+    c = WorkerClient(
+        cells=CELLS,
+        workdir=str(work),
+        hidden=isolation.default_hidden_paths([Path(__file__).parent]),
+        keep=isolation.default_keep_paths(),
+        probes=[__file__],
+        memory_mb=1024,
+        cell_timeout=10,
+        output_limit=1000,
+        cpu_seconds=120,
+        skip=set(),
+        stderr_path=str(tmp / "err"),
+    )
     c.start()
     run = c.run_notebook(time.monotonic() + 60)
     assert run.ready, run.detail
@@ -316,7 +355,9 @@ def _writable_top_level_dir() -> Path:
     raise AssertionError("no writable system folder outside /tmp and home to plant a secret in")
 
 
-@pytest.mark.skipif(isolation.isolation_level() != "namespaces", reason="best-effort level has its own test")
+@pytest.mark.skipif(
+    isolation.isolation_level() != "namespaces", reason="best-effort level has its own test"
+)
 def test_other_copies_of_the_course_are_hidden(tmp_path: Path) -> None:
     """A second checkout elsewhere on the machine (not in any deny-listed path) stays unreadable."""
     import nbformat
@@ -334,9 +375,11 @@ def test_other_copies_of_the_course_are_hidden(tmp_path: Path) -> None:
             path.chmod(0o755)
         secret.chmod(0o644)
         nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_code_cell(
-            f"try:\n    x = open({str(secret)!r}).read()\nexcept OSError:\n    x = 'unreadable'\n"
-        )]
+        nb.cells = [
+            nbformat.v4.new_code_cell(
+                f"try:\n    x = open({str(secret)!r}).read()\nexcept OSError:\n    x = 'unreadable'\n"
+            )
+        ]
         nbformat.write(nb, tmp_path / "sub.ipynb")
         ag = tmp_path / "ag"
         (ag / "tests").mkdir(parents=True)

@@ -192,7 +192,9 @@ def test_resolve_assignment_rules():
     assert resolve_assignment(with_meta, None, known) == "02_dyna"
     assert resolve_assignment(with_meta, "02_dyna", known) == "02_dyna"
     assert resolve_assignment(no_meta, "01_model_learning", known) == "01_model_learning"
-    with pytest.raises(InvalidSubmission, match="for assignment '02_dyna', not '01_model_learning'"):
+    with pytest.raises(
+        InvalidSubmission, match="for assignment '02_dyna', not '01_model_learning'"
+    ):
         resolve_assignment(with_meta, "01_model_learning", known)
     with pytest.raises(InvalidSubmission, match="pass --assignment"):
         resolve_assignment(no_meta, None, known)
@@ -203,7 +205,9 @@ def test_resolve_assignment_rules():
 def test_safe_filename_is_flat_and_readable():
     """Ids become single, safe file names."""
     assert safe_filename("sec1/alice/hw (1).ipynb") == "sec1__alice__hw_1_.ipynb"
-    assert "/" not in safe_filename("../../etc/passwd") and not safe_filename("../x").startswith(".")
+    assert "/" not in safe_filename("../../etc/passwd") and not safe_filename("../x").startswith(
+        "."
+    )
 
 
 def test_zip_is_recognised_by_name_or_signature(tmp_path):

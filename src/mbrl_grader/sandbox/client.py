@@ -74,11 +74,21 @@ class NotebookRun:
 
 def clean_env(workdir: str) -> dict[str, str]:
     """A minimal environment for the worker: no inherited secrets, single-threaded BLAS."""
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir, "LANG": "C.UTF-8",
-           "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-           "MBRL_STATIC": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1", "PYTHONNOUSERSITE": "1",
-           "MPLCONFIGDIR": os.path.join(workdir, ".mpl")}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": workdir,
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "MBRL_STATIC": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1",
+        "PYTHONNOUSERSITE": "1",
+        "MPLCONFIGDIR": os.path.join(workdir, ".mpl"),
+    }
     if os.environ.get("MBRL_SANDBOX_NO_NAMESPACES"):
         env["MBRL_SANDBOX_NO_NAMESPACES"] = "1"
     return env
@@ -89,9 +99,21 @@ class WorkerClient:
 
     generation = 0
 
-    def __init__(self, *, cells: list[tuple[int, str]], workdir: str, hidden: list[str],
-                 keep: list[str], probes: list[str], memory_mb: int, cell_timeout: float,
-                 output_limit: int, cpu_seconds: int, skip: set[int], stderr_path: str) -> None:
+    def __init__(
+        self,
+        *,
+        cells: list[tuple[int, str]],
+        workdir: str,
+        hidden: list[str],
+        keep: list[str],
+        probes: list[str],
+        memory_mb: int,
+        cell_timeout: float,
+        output_limit: int,
+        cpu_seconds: int,
+        skip: set[int],
+        stderr_path: str,
+    ) -> None:
         self.cells, self.workdir, self.skip = cells, workdir, set(skip)
         self.hidden, self.keep, self.probes = hidden, keep, probes
         self.memory_mb, self.cell_timeout = memory_mb, cell_timeout
@@ -112,23 +134,48 @@ class WorkerClient:
         """Spawn the worker (isolated per :func:`isolation.isolation_level`) and send init."""
         g2w_r, g2w_w = os.pipe()
         w2g_r, w2g_w = os.pipe()
-        cmd = isolation.wrap_command([sys.executable, "-B", "-m",
-                                      "mbrl_grader.sandbox.worker",
-                                      "--rfd", str(g2w_r), "--wfd", str(w2g_w)])
+        cmd = isolation.wrap_command(
+            [
+                sys.executable,
+                "-B",
+                "-m",
+                "mbrl_grader.sandbox.worker",
+                "--rfd",
+                str(g2w_r),
+                "--wfd",
+                str(w2g_w),
+            ]
+        )
         with open(self.stderr_path, "ab") as err:
-            self.proc = subprocess.Popen(cmd, pass_fds=(g2w_r, w2g_w), stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=err,
-                                         cwd=self.workdir, env=clean_env(self.workdir),
-                                         start_new_session=True, preexec_fn=_die_with_parent)
+            self.proc = subprocess.Popen(
+                cmd,
+                pass_fds=(g2w_r, w2g_w),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                cwd=self.workdir,
+                env=clean_env(self.workdir),
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
         os.close(g2w_r)
         os.close(w2g_w)
         self.ch = Channel(w2g_r, g2w_w, max_frame=GRADER_MAX_FRAME)
         self.ch.set_nonblocking()
-        init = {"t": "init", "workdir": self.workdir, "level": isolation.isolation_level(),
-                "hidden": self.hidden, "keep": self.keep, "probes": self.probes,
-                "memory_mb": self.memory_mb, "cell_timeout": self.cell_timeout,
-                "output_limit": self.output_limit, "cpu_seconds": self.cpu_seconds,
-                "cells": [[i, s] for i, s in self.cells], "skip": sorted(self.skip)}
+        init = {
+            "t": "init",
+            "workdir": self.workdir,
+            "level": isolation.isolation_level(),
+            "hidden": self.hidden,
+            "keep": self.keep,
+            "probes": self.probes,
+            "memory_mb": self.memory_mb,
+            "cell_timeout": self.cell_timeout,
+            "output_limit": self.output_limit,
+            "cpu_seconds": self.cpu_seconds,
+            "cells": [[i, s] for i, s in self.cells],
+            "skip": sorted(self.skip),
+        }
         self.ch.send(init, deadline=time.monotonic() + 30)
 
     def kill(self) -> None:
@@ -201,7 +248,9 @@ class WorkerClient:
                 cell_deadline = min(deadline, time.monotonic() + self.cell_timeout + grace)
             elif ev == "ready":
                 errs = msg.get("errors")
-                run.errors = [e for e in errs if type(e) is dict][:200] if type(errs) is list else []
+                run.errors = (
+                    [e for e in errs if type(e) is dict][:200] if type(errs) is list else []
+                )
                 oc = msg.get("output_chars")
                 run.output_chars = oc if type(oc) is int else 0
                 run.ready = True
@@ -247,8 +296,11 @@ class WorkerClient:
                 raise ReferenceError("a grader object from an earlier test was used")
             return self.refs[rid]
         hid, ty, kind = obj.get("id"), obj.get("ty"), obj.get("k")
-        if type(hid) is not int or type(ty) is not str or kind not in ("class", "function", "object",
-                                                                   "module"):
+        if (
+            type(hid) is not int
+            or type(ty) is not str
+            or kind not in ("class", "function", "object", "module")
+        ):
             raise ProtocolError("bad handle")
         return StudentProxy(self, hid, ty[:200], kind, self.gen)
 
@@ -298,8 +350,9 @@ class WorkerClient:
             raise WorkerBroken("malformed error reply")
         tb = err.get("tb")
         tb = [str(x)[:300] for x in tb[:4]] if type(tb) is list else []
-        raise StudentCodeError(where, str(err.get("type", "Exception"))[:100],
-                               str(err.get("msg", ""))[:1500], tb)
+        raise StudentCodeError(
+            where, str(err.get("type", "Exception"))[:100], str(err.get("msg", ""))[:1500], tb
+        )
 
     def begin_test(self, deadline: float) -> None:
         """Start a test: new deadline, and grader objects given to earlier tests become dead.
@@ -329,13 +382,16 @@ class WorkerClient:
     def proxy_op(self, proxy: StudentProxy, op: str, **kw: Any) -> Any:
         """Perform getattr/setattr/call on a student object and decode the result."""
         if object.__getattribute__(proxy, "_gen") != self.gen:
-            raise StaleProxy("this student object belongs to a process that was restarted; "
-                             "look it up again")
+            raise StaleProxy(
+                "this student object belongs to a process that was restarted; look it up again"
+            )
         ty = object.__getattribute__(proxy, "_ty")
         kind = object.__getattribute__(proxy, "_kind")
         if kind == "module":
-            raise TypeError(f"a test used the student's module `{ty}`; tests must import "
-                            "numpy and helpers inside the test function (design rule 1)")
+            raise TypeError(
+                f"a test used the student's module `{ty}`; tests must import "
+                "numpy and helpers inside the test function (design rule 1)"
+            )
         msg: dict[str, Any] = {"op": op, "h": object.__getattribute__(proxy, "_hid")}
         if op == "call":
             msg["args"], msg["kwargs"] = self.enc(kw["args"]), self.enc(kw["kwargs"])
@@ -356,8 +412,11 @@ class WorkerClient:
         if object.__getattribute__(proxy, "_gen") != self.gen:
             raise StaleProxy("this student object belongs to a process that was restarted")
         ty = object.__getattribute__(proxy, "_ty")
-        msg = {"op": "callmany", "h": object.__getattribute__(proxy, "_hid"),
-               "calls": self.enc([list(a) for a in arg_lists])}
+        msg = {
+            "op": "callmany",
+            "h": object.__getattribute__(proxy, "_hid"),
+            "calls": self.enc([list(a) for a in arg_lists]),
+        }
         out = self._result(self.request(msg), ty)
         if type(out) is not list or len(out) != len(arg_lists):
             raise WorkerBroken("bad callmany reply")
@@ -368,8 +427,9 @@ class WorkerClient:
         try:
             rid = msg.get("r")
             if type(rid) is not int or rid not in self.refs:
-                raise ReferenceError("this grader object belonged to an earlier test and is "
-                                     "no longer available")
+                raise ReferenceError(
+                    "this grader object belonged to an earlier test and is no longer available"
+                )
             obj = self.refs[rid]
             op = msg.get("op")
             name = msg.get("name")
@@ -411,7 +471,10 @@ class WorkerClient:
         except (ProtocolError, WorkerDied, WorkerTimeout, WorkerBroken, StaleProxy):
             raise
         except Exception as e:
-            out = {"t": "rep", "ok": False,
-                   "err": {"type": type(e).__name__, "msg": str(e)[:500], "tb": []}}
+            out = {
+                "t": "rep",
+                "ok": False,
+                "err": {"type": type(e).__name__, "msg": str(e)[:500], "tb": []},
+            }
         assert self.ch is not None
         self.ch.send(out, deadline=self.deadline)

@@ -36,8 +36,19 @@ _PR_SET_NO_NEW_PRIVS, _PR_CAPBSET_DROP = 38, 24
 # /tmp, /var, /opt, /srv, /mnt, ...) is hidden: an allow-list, so that another copy of the course
 # (an instructor's second checkout, a colleague's folder) cannot be read either. The Python
 # installation and the worker's own folder are bound back in wherever they live.
-_VISIBLE_TOP_LEVEL = {"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc",
-                      "/proc", "/dev", "/sys"}
+_VISIBLE_TOP_LEVEL = {
+    "/usr",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/bin",
+    "/sbin",
+    "/etc",
+    "/proc",
+    "/dev",
+    "/sys",
+}
 # Never mounted over: the root and the visible top-level directories (hiding one would break the
 # worker). Everything else, /var and /opt included, may be hidden.
 _NEVER_HIDE = {"/"} | _VISIBLE_TOP_LEVEL
@@ -55,8 +66,17 @@ def _hidden_top_level() -> list[str]:
 
 
 def _unshare_args() -> list[str]:
-    args = ["--mount", "--propagation", "private", "--pid", "--fork", "--kill-child",
-            "--mount-proc", "--net", "--ipc"]
+    args = [
+        "--mount",
+        "--propagation",
+        "private",
+        "--pid",
+        "--fork",
+        "--kill-child",
+        "--mount-proc",
+        "--net",
+        "--ipc",
+    ]
     if os.geteuid() != 0:
         args[:0] = ["--user", "--map-root-user"]
     return args
@@ -70,12 +90,17 @@ def isolation_level() -> str:
     exe = shutil.which("unshare")
     if exe is None:
         return "best-effort"
-    probe = ("import ctypes, os; lib = ctypes.CDLL(None, use_errno=True); "
-             "rc = lib.mount(b'tmpfs', b'/tmp', b'tmpfs', ctypes.c_ulong(0), b'size=16k'); "
-             "os._exit(0 if rc == 0 and os.listdir('/tmp') == [] else 3)")
+    probe = (
+        "import ctypes, os; lib = ctypes.CDLL(None, use_errno=True); "
+        "rc = lib.mount(b'tmpfs', b'/tmp', b'tmpfs', ctypes.c_ulong(0), b'size=16k'); "
+        "os._exit(0 if rc == 0 and os.listdir('/tmp') == [] else 3)"
+    )
     try:
-        r = subprocess.run([exe, *_unshare_args(), sys.executable, "-S", "-c", probe],
-                           capture_output=True, timeout=30)
+        r = subprocess.run(
+            [exe, *_unshare_args(), sys.executable, "-S", "-c", probe],
+            capture_output=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return "best-effort"
     return "namespaces" if r.returncode == 0 else "best-effort"
@@ -122,8 +147,12 @@ def default_hidden_paths(extra: Iterable[str | os.PathLike[str]] = ()) -> list[s
 
 def default_keep_paths() -> list[str]:
     """Paths the worker needs even when under a hidden path: the Python installation."""
-    keep = {_real(sys.prefix), _real(sys.base_prefix), _real(Path(sys.executable).parent),
-            str(Path(_real(sys.executable)).parent.parent)}
+    keep = {
+        _real(sys.prefix),
+        _real(sys.base_prefix),
+        _real(Path(sys.executable).parent),
+        str(Path(_real(sys.executable)).parent.parent),
+    }
     return sorted(k for k in keep if k not in _NEVER_HIDE)
 
 
@@ -176,8 +205,13 @@ def _private_workdir(workdir: str, size_mb: int) -> None:
             fh.write(data)
 
 
-def apply_namespace_isolation(hidden: Sequence[str], keep: Sequence[str], workdir: str,
-                              probes: Sequence[str], workdir_mb: int = 512) -> dict[str, Any]:
+def apply_namespace_isolation(
+    hidden: Sequence[str],
+    keep: Sequence[str],
+    workdir: str,
+    probes: Sequence[str],
+    workdir_mb: int = 512,
+) -> dict[str, Any]:
     """Hide ``hidden`` (keeping ``keep`` and ``workdir``), drop privileges; return a report."""
     problems: list[str] = []
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE, None)
@@ -264,6 +298,7 @@ def _outside_uid() -> int:
 
 def set_limits(memory_mb: int, cpu_seconds: int, fsize_mb: int = 64, nproc: int = 64) -> None:
     """Apply resource limits to this process (inherited by its children)."""
+
     def lim(kind: int, value: int) -> None:
         soft, hard = resource.getrlimit(kind)
         if hard != resource.RLIM_INFINITY:
@@ -272,6 +307,7 @@ def set_limits(memory_mb: int, cpu_seconds: int, fsize_mb: int = 64, nproc: int 
             resource.setrlimit(kind, (value, value))
         except (ValueError, OSError):
             pass
+
     lim(resource.RLIMIT_AS, memory_mb * 1024 * 1024)
     lim(resource.RLIMIT_CPU, max(1, cpu_seconds))
     lim(resource.RLIMIT_FSIZE, fsize_mb * 1024 * 1024)
@@ -287,11 +323,33 @@ def install_best_effort(hidden: Sequence[str], keep: Sequence[str]) -> dict[str,
     """Audit hook refusing reads under hidden paths and process creation (not a real sandbox)."""
     hides = [_real(h) for h in hidden]
     keeps = [_real(k) for k in keep]
-    blocked_events = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-                      "os.forkpty", "subprocess.Popen", "ctypes.dlopen", "ctypes.dlsym",
-                      "ctypes.cdata", "os.startfile", "pty.spawn"}
-    path_events = {"open", "os.listdir", "os.scandir", "os.chdir", "os.rename", "os.remove",
-                   "os.symlink", "os.link", "shutil.copyfile", "glob.glob", "os.walk"}
+    blocked_events = {
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+        "os.forkpty",
+        "subprocess.Popen",
+        "ctypes.dlopen",
+        "ctypes.dlsym",
+        "ctypes.cdata",
+        "os.startfile",
+        "pty.spawn",
+    }
+    path_events = {
+        "open",
+        "os.listdir",
+        "os.scandir",
+        "os.chdir",
+        "os.rename",
+        "os.remove",
+        "os.symlink",
+        "os.link",
+        "shutil.copyfile",
+        "glob.glob",
+        "os.walk",
+    }
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         if event in blocked_events:

@@ -25,8 +25,10 @@ class StudentCodeError(Exception):
         super().__init__(text)
 
 
-_REFUSED = ("Tests may not compare, test the truth of, measure, iterate or index a student object "
-            "({what}); read data from it instead (design rule 4).")
+_REFUSED = (
+    "Tests may not compare, test the truth of, measure, iterate or index a student object "
+    "({what}); read data from it instead (design rule 4)."
+)
 
 
 def _refuse(self: StudentProxy, *args: Any) -> NoReturn:
@@ -80,8 +82,9 @@ class Missing:
 
     def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
         name = object.__getattribute__(self, "_name")
-        raise AssertionError(f"Your notebook does not define `{name}` "
-                             "(did you rename or delete it?)")
+        raise AssertionError(
+            f"Your notebook does not define `{name}` (did you rename or delete it?)"
+        )
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):

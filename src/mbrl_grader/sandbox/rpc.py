@@ -40,8 +40,22 @@ MAX_DEPTH = 64
 _HEADER = struct.Struct(">I")
 
 _DTYPES: dict[str, np.dtype] = {}
-for _t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
-           np.uint64, np.float16, np.float32, np.float64, np.complex64, np.complex128):
+for _t in (
+    np.bool_,
+    np.int8,
+    np.int16,
+    np.int32,
+    np.int64,
+    np.uint8,
+    np.uint16,
+    np.uint32,
+    np.uint64,
+    np.float16,
+    np.float32,
+    np.float64,
+    np.complex64,
+    np.complex128,
+):
     _dt = np.dtype(_t)
     _DTYPES[_dt.str] = _dt
     _DTYPES[_dt.newbyteorder(">").str] = _dt.newbyteorder(">")
@@ -86,17 +100,27 @@ def encode(value: Any, to_ref: Callable[[Any], dict[str, Any]], depth: int = 0) 
         return {"$": tag, "v": [encode(v, to_ref, depth + 1) for v in value]}
     if isinstance(value, dict):
         keys = list(dict.keys(value))
-        return {"$": "d", "k": [encode(k, _no_ref_enc, depth + 1) for k in keys],
-                "v": [encode(dict.__getitem__(value, k), to_ref, depth + 1) for k in keys]}
+        return {
+            "$": "d",
+            "k": [encode(k, _no_ref_enc, depth + 1) for k in keys],
+            "v": [encode(dict.__getitem__(value, k), to_ref, depth + 1) for k in keys],
+        }
     if isinstance(value, (set, frozenset)):
-        return {"$": "set", "fz": isinstance(value, frozenset),
-                "v": [encode(v, _no_ref_enc, depth + 1) for v in value]}
+        return {
+            "$": "set",
+            "fz": isinstance(value, frozenset),
+            "v": [encode(v, _no_ref_enc, depth + 1) for v in value],
+        }
     if isinstance(value, np.generic) and value.dtype.str in _DTYPES and value.dtype.kind != "c":
         return {"$": "s", "dt": value.dtype.str, "v": encode(value.item(), to_ref, depth + 1)}
     if isinstance(value, np.ndarray) and value.dtype.str in _DTYPES:
         arr = np.ascontiguousarray(np.asarray(value))
-        return {"$": "a", "dt": arr.dtype.str, "sh": list(arr.shape),
-                "b": base64.b64encode(arr.tobytes()).decode("ascii")}
+        return {
+            "$": "a",
+            "dt": arr.dtype.str,
+            "sh": list(arr.shape),
+            "b": base64.b64encode(arr.tobytes()).decode("ascii"),
+        }
     return to_ref(value)
 
 
@@ -276,6 +300,6 @@ class Channel:
             raise ProtocolError(f"frame too large ({n} bytes)")
         while len(self._buf) < 4 + n:
             self._read_some(deadline)
-        body = bytes(self._buf[4: 4 + n])
+        body = bytes(self._buf[4 : 4 + n])
         del self._buf[: 4 + n]
         return loads(body)

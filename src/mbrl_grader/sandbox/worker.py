@@ -33,10 +33,23 @@ from mbrl_grader.sandbox.rpc import (
 )
 
 _EXC_BY_NAME: dict[str, type[BaseException]] = {
-    e.__name__: e for e in (ValueError, TypeError, IndexError, KeyError, AttributeError,
-                            StopIteration, RuntimeError, NotImplementedError, AssertionError,
-                            ZeroDivisionError, LookupError, ArithmeticError, OverflowError,
-                            ReferenceError)
+    e.__name__: e
+    for e in (
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+        AttributeError,
+        StopIteration,
+        RuntimeError,
+        NotImplementedError,
+        AssertionError,
+        ZeroDivisionError,
+        LookupError,
+        ArithmeticError,
+        OverflowError,
+        ReferenceError,
+    )
 }
 
 
@@ -238,8 +251,13 @@ class Worker:
         try:
             self.ch.send(msg)
         except EncodeError as e:
-            self.ch.send({"t": "rep", "ok": False,
-                          "err": {"type": "ValueError", "msg": f"result too large: {e}", "tb": []}})
+            self.ch.send(
+                {
+                    "t": "rep",
+                    "ok": False,
+                    "err": {"type": "ValueError", "msg": f"result too large: {e}", "tb": []},
+                }
+            )
 
     def callback(self, req: dict[str, Any]) -> Any:
         """Ask the grader to operate on one of its objects, serving nested requests meanwhile."""
@@ -303,8 +321,15 @@ class Worker:
         except ChannelClosed:
             raise
         except Exception as e:
-            self.reply(False, err={"type": "ProtocolError", "msg": f"{type(e).__name__}: {e}",
-                                   "tb": [], "internal": True})
+            self.reply(
+                False,
+                err={
+                    "type": "ProtocolError",
+                    "msg": f"{type(e).__name__}: {e}",
+                    "tb": [],
+                    "internal": True,
+                },
+            )
             return
         self.reply(True, value)
 
@@ -356,7 +381,9 @@ def _exc_info(e: BaseException) -> dict[str, Any]:
         for fr in traceback.extract_tb(e.__traceback__):
             if fr.filename.startswith("<cell "):
                 cell = fr.filename[6:-1]
-                frames.append(f"cell {cell}, line {fr.lineno}, in {fr.name}: {(fr.line or '')[:200]}")
+                frames.append(
+                    f"cell {cell}, line {fr.lineno}, in {fr.name}: {(fr.line or '')[:200]}"
+                )
     except BaseException:  # noqa: B036
         pass
     name = type(e).__name__ if isinstance(type(e).__name__, str) else "Exception"
@@ -450,8 +477,9 @@ def main(argv: list[str] | None = None) -> None:
     hidden, keep = list(init.get("hidden", [])), list(init.get("keep", []))
     sys.stdin = io.StringIO("")
     if level == "namespaces":
-        report = isolation.apply_namespace_isolation(hidden, keep, workdir,
-                                                     list(init.get("probes", [])))
+        report = isolation.apply_namespace_isolation(
+            hidden, keep, workdir, list(init.get("probes", []))
+        )
         report["user"] = isolation.drop_privileges(workdir)
     else:
         report = {"level": "best-effort", "hidden": hidden, "problems": []}
@@ -462,8 +490,15 @@ def main(argv: list[str] | None = None) -> None:
     os.chdir(workdir)
     home = os.path.join(workdir, ".home")
     os.makedirs(os.path.join(home, "tmp"), exist_ok=True)
-    os.environ.update({"HOME": home, "TMPDIR": os.path.join(home, "tmp"), "MPLBACKEND": "Agg",
-                       "MBRL_STATIC": "1", "MPLCONFIGDIR": os.path.join(workdir, ".mpl")})
+    os.environ.update(
+        {
+            "HOME": home,
+            "TMPDIR": os.path.join(home, "tmp"),
+            "MPLBACKEND": "Agg",
+            "MBRL_STATIC": "1",
+            "MPLCONFIGDIR": os.path.join(workdir, ".mpl"),
+        }
+    )
     for mod in [m for m in sys.modules if m.split(".")[0] in HIDDEN_PACKAGES]:
         del sys.modules[mod]
     sys.meta_path.insert(0, _BlockImports())
@@ -480,8 +515,9 @@ def main(argv: list[str] | None = None) -> None:
         isolation.install_best_effort(hidden, [*keep, workdir])
     sys.stdout = sys.stderr = w.sink
     cells = [list(c) for c in init.get("cells", [])]
-    errors = run_cells(w, cells, {int(i) for i in init.get("skip", [])},
-                       float(init.get("cell_timeout", 60.0)))
+    errors = run_cells(
+        w, cells, {int(i) for i in init.get("skip", [])}, float(init.get("cell_timeout", 60.0))
+    )
     w.call_timeout = float(init.get("call_timeout", 0.0))
     ch.send({"t": "ev", "ev": "ready", "errors": errors[:200], "output_chars": w.sink.count})
     w.serve_forever()

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ..agents import DynaQ, DynaQPlus, run_steps
 from mbrl_envs import ChangingMaze
+
+from ..agents import DynaQ, DynaQPlus, run_steps
 from ..models import DeterministicModel
 from . import _engine
 from ._common import Engine, Progress, fresh, mean_stderr, run_seeds
@@ -147,10 +148,17 @@ def run_changing(
         for j, ss in enumerate(seeds):
             if config.engine == "fast":
                 out = _engine.run(
-                    [before, after], alpha=config.alpha, gamma=config.gamma,
-                    epsilon=config.epsilon, planning_steps=config.planning_steps,
-                    seed=fresh(ss), n_steps=config.steps, change_step=config.change_step,
-                    kappa=config.kappa if plus else None, model="last", watch=opened,
+                    [before, after],
+                    alpha=config.alpha,
+                    gamma=config.gamma,
+                    epsilon=config.epsilon,
+                    planning_steps=config.planning_steps,
+                    seed=fresh(ss),
+                    n_steps=config.steps,
+                    change_step=config.change_step,
+                    kappa=config.kappa if plus else None,
+                    model="last",
+                    watch=opened,
                 )
                 cumulative[i, j] = out.cumulative_reward
                 visits[i, j] = out.watch_visits
@@ -179,8 +187,11 @@ def _run_reference(
     """One run with the per-instance classes: (cumulative reward, opened-cell visits, final Q)."""
     rng = np.random.default_rng(ss)
     kwargs = dict(
-        alpha=config.alpha, gamma=config.gamma, epsilon=config.epsilon,
-        planning_steps=config.planning_steps, rng=rng,
+        alpha=config.alpha,
+        gamma=config.gamma,
+        epsilon=config.epsilon,
+        planning_steps=config.planning_steps,
+        rng=rng,
     )
     agent: DynaQ
     if plus:

@@ -30,8 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from ..agents import DynaQ, run_episodes
 from mbrl_envs import DynaMaze
+
+from ..agents import DynaQ, run_episodes
 from . import _engine
 from ._common import Engine, Progress, fresh, mean_stderr, run_seeds
 
@@ -128,15 +129,24 @@ def run(config: Fig82Config | None = None, progress: Progress = None) -> Fig82Re
         for j, ss in enumerate(seeds):
             if config.engine == "fast":
                 out = _engine.run(
-                    [tables], alpha=config.alpha, gamma=config.gamma, epsilon=config.epsilon,
-                    planning_steps=n, seed=fresh(ss), n_episodes=config.episodes,
+                    [tables],
+                    alpha=config.alpha,
+                    gamma=config.gamma,
+                    epsilon=config.epsilon,
+                    planning_steps=n,
+                    seed=fresh(ss),
+                    n_episodes=config.episodes,
                 )
                 lengths = out.episode_lengths
                 updates += out.planning_updates
             else:
                 agent = DynaQ(
-                    env.n_states, env.n_actions, alpha=config.alpha, gamma=config.gamma,
-                    epsilon=config.epsilon, planning_steps=n,
+                    env.n_states,
+                    env.n_actions,
+                    alpha=config.alpha,
+                    gamma=config.gamma,
+                    epsilon=config.epsilon,
+                    planning_steps=n,
                     rng=np.random.default_rng(fresh(ss)),
                 )
                 lengths = run_episodes(agent, DynaMaze(), config.episodes)

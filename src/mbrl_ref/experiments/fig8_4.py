@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mbrl_envs import BlockingMaze
+
 from ._changing import ChangingMazeConfig, ChangingMazeResult, run_changing
 from ._common import Progress
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mbrl_envs import ShortcutMaze
+
 from ._changing import ChangingMazeConfig, ChangingMazeResult, run_changing
 from ._common import Progress
 

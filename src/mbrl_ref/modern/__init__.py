@@ -13,7 +13,15 @@ from .mcts import LearnedGameModel, TrueGameModel, mcts_move, uct_select
 from .mpc import DictModel, random_shooting_action, rollout_return
 
 __all__ = [
-    "DictModel", "LearnedGameModel", "TrueGameModel", "bootstrap_counts",
-    "ensemble_disagreement", "ensemble_probs", "mcts_move", "random_priors",
-    "random_shooting_action", "rollout_return", "uct_select",
+    "DictModel",
+    "LearnedGameModel",
+    "TrueGameModel",
+    "bootstrap_counts",
+    "ensemble_disagreement",
+    "ensemble_probs",
+    "mcts_move",
+    "random_priors",
+    "random_shooting_action",
+    "rollout_return",
+    "uct_select",
 ]

@@ -76,7 +76,10 @@ def ensemble_disagreement(member_probs: np.ndarray) -> np.ndarray | float:
 
 
 def random_priors(
-    n_members: int, n_states: int, n_actions: int, rng: np.random.Generator | None = None,
+    n_members: int,
+    n_states: int,
+    n_actions: int,
+    rng: np.random.Generator | None = None,
     candidates: Sequence[int] | None = None,
 ) -> np.ndarray:
     """One random one-hot guess of ``s'`` per member and ``(s, a)``: shape ``(K, S, A, S)``.
@@ -103,7 +106,8 @@ def ensemble_probs(
     """Fit a bootstrap ensemble; returns the members' ``P^_k(s'|s,a)``, shape ``(K, S, A, S)``."""
     rng = np.random.default_rng() if rng is None else rng
     prior = random_priors(n_members, n_states, n_actions, rng, candidates)
-    counts = np.stack([bootstrap_counts(transitions, n_states, n_actions, rng)
-                       for _ in range(n_members)])
+    counts = np.stack(
+        [bootstrap_counts(transitions, n_states, n_actions, rng) for _ in range(n_members)]
+    )
     n = counts.sum(axis=-1, keepdims=True)
     return (counts + prior_weight * prior) / (n + prior_weight)

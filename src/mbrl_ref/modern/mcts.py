@@ -103,8 +103,9 @@ def _playout(model, board, rng: np.random.Generator) -> float:
         board = model.next_board(board, moves[int(rng.integers(len(moves)))])
 
 
-def mcts_search(model, board, n_simulations: int, c: float = 1.4,
-                rng: np.random.Generator | None = None) -> dict:
+def mcts_search(
+    model, board, n_simulations: int, c: float = 1.4, rng: np.random.Generator | None = None
+) -> dict:
     """Run UCT from `board`; returns the tree ``{board: (moves, N array, W array)}``."""
     rng = np.random.default_rng() if rng is None else rng
     board = tuple(board)
@@ -132,8 +133,13 @@ def mcts_search(model, board, n_simulations: int, c: float = 1.4,
     return tree
 
 
-def mcts_move(board, n_simulations: int = 200, model=None, c: float = 1.4,
-              rng: np.random.Generator | None = None) -> int | None:
+def mcts_move(
+    board,
+    n_simulations: int = 200,
+    model=None,
+    c: float = 1.4,
+    rng: np.random.Generator | None = None,
+) -> int | None:
     """The most visited root move after `n_simulations`; None if the model knows no move here."""
     model = TrueGameModel() if model is None else model
     tree = mcts_search(model, board, n_simulations, c, rng)

@@ -24,6 +24,7 @@ q3_2 = 738
 q3_3 = "TFFT"
 q4_1 = "c"
 
+
 class TabularModel:
     """The chapter's implementation layer, verbatim (global np.random)."""
 
@@ -53,6 +54,7 @@ class TabularModel:
             return None
         idx = np.random.randint(len(experienced[0]))
         return experienced[0][idx], experienced[1][idx]
+
 
 def model_error(transition_counts, P_true):
     n_states, n_actions, _ = np.shape(transition_counts)

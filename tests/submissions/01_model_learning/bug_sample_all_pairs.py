@@ -9,6 +9,7 @@ q3_2 = 738
 q3_3 = "TFFT"
 q4_1 = "c"
 
+
 class TabularModel:
     """The chapter's implementation layer, verbatim (global np.random)."""
 
@@ -37,6 +38,7 @@ class TabularModel:
         if len(experienced[0]) == 0:
             return None
         return np.random.randint(self.n_states), np.random.randint(self.n_actions)
+
 
 def model_error(transition_counts, P_true):
     n_states, n_actions, _ = np.shape(transition_counts)

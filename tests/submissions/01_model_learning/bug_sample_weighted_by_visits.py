@@ -9,6 +9,7 @@ q3_2 = 738
 q3_3 = "TFFT"
 q4_1 = "c"
 
+
 class TabularModel:
     """The chapter's implementation layer, verbatim (global np.random)."""
 
@@ -39,6 +40,7 @@ class TabularModel:
         weights = self.visit_counts[experienced] / self.visit_counts.sum()
         idx = np.random.choice(len(experienced[0]), p=weights)
         return experienced[0][idx], experienced[1][idx]
+
 
 def model_error(transition_counts, P_true):
     n_states, n_actions, _ = np.shape(transition_counts)

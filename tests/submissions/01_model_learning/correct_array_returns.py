@@ -38,6 +38,7 @@ class TabularModel:
             return None
         return visited[np.random.randint(len(visited))]
 
+
 def model_error(transition_counts, P_true):
     counts = np.asarray(transition_counts, dtype=float)
     visits = counts.sum(axis=-1, keepdims=True)

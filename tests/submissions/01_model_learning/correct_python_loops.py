@@ -51,6 +51,7 @@ class TabularModel:
             return None
         return random.choice(pairs)
 
+
 def model_error(transition_counts, P_true):
     n_states, n_actions, _ = np.shape(transition_counts)
     total, pairs = 0.0, 0

@@ -40,6 +40,7 @@ class TabularModel:
         s, a = divmod(int(flat[self.rng.integers(flat.size)]), self.n_actions)
         return s, a
 
+
 def model_error(transition_counts, P_true):
     counts = np.asarray(transition_counts, dtype=float)
     visits = counts.sum(axis=-1, keepdims=True)

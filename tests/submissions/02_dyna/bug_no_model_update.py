@@ -27,7 +27,6 @@ class DynaQ:
         target = r if done else r + self.gamma * self.Q[s_prime].max()
         self.Q[s, a] += self.alpha * (target - self.Q[s, a])
 
-
         # Planning
         for _ in range(self.planning_steps):
             sim = self.model.sample_experienced()

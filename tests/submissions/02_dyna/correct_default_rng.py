@@ -35,7 +35,8 @@ class DynaQ:
             ps, pa = pair
             s_hat, r_hat = self.model.predict(ps, pa)
             self.Q[ps, pa] = (1 - self.alpha) * self.Q[ps, pa] + self.alpha * (
-                r_hat + self.gamma * np.max(self.Q[s_hat]))
+                r_hat + self.gamma * np.max(self.Q[s_hat])
+            )
             n += 1
 
 

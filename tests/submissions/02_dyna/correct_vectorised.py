@@ -23,7 +23,9 @@ class DynaQ:
         return np.random.choice(self.n_actions, p=probs)
 
     def update(self, s, a, r, s_prime, done):
-        self.Q[s, a] += self.alpha * (r + (not done) * self.gamma * self.Q[s_prime].max() - self.Q[s, a])
+        self.Q[s, a] += self.alpha * (
+            r + (not done) * self.gamma * self.Q[s_prime].max() - self.Q[s, a]
+        )
         self.model.update(s, a, r, s_prime)
         for _ in range(self.planning_steps):
             pair = self.model.sample_experienced()
@@ -32,7 +34,8 @@ class DynaQ:
             s_sim, a_sim = pair
             s_next, r_sim = self.model.predict(s_sim, a_sim)
             self.Q[s_sim, a_sim] += self.alpha * (
-                r_sim + self.gamma * self.Q[s_next].max() - self.Q[s_sim, a_sim])
+                r_sim + self.gamma * self.Q[s_next].max() - self.Q[s_sim, a_sim]
+            )
 
 
 def run_episodes(agent, env, n_episodes, max_steps=10_000):
@@ -48,6 +51,8 @@ def run_episodes(agent, env, n_episodes, max_steps=10_000):
             if terminated or truncated:
                 break
     return steps
+
+
 q2_2 = "b"
 q3_1 = "b"
 q3_2 = 10_500

@@ -12,8 +12,9 @@ def bonus_reward(r, tau, kappa):
 
 
 class DynaQPlus:
-    def __init__(self, n_states, n_actions, alpha=0.1, gamma=0.95, epsilon=0.1,
-                 planning_steps=10, kappa=1e-3):
+    def __init__(
+        self, n_states, n_actions, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=10, kappa=1e-3
+    ):
         self.n_states, self.n_actions = n_states, n_actions
         self.alpha, self.gamma, self.epsilon = alpha, gamma, epsilon
         self.planning_steps, self.kappa = planning_steps, kappa
@@ -44,7 +45,8 @@ class DynaQPlus:
             s_next, r_hat = self.model.predict(s_sim, a_sim)
             r_plus = bonus_reward(r_hat, self.tau[s_sim, a_sim], self.kappa)
             self.Q[s_sim, a_sim] += self.alpha * (
-                r_plus + self.gamma * self.Q[s_next].max() - self.Q[s_sim, a_sim])
+                r_plus + self.gamma * self.Q[s_next].max() - self.Q[s_sim, a_sim]
+            )
 
 
 def cumulative_reward(agent, env, n_steps):

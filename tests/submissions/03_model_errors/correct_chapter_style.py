@@ -14,8 +14,9 @@ def bonus_reward(r, tau, kappa):
 
 
 class DynaQPlus:
-    def __init__(self, n_states, n_actions, alpha=0.1, gamma=0.95, epsilon=0.1,
-                 planning_steps=10, kappa=1e-3):
+    def __init__(
+        self, n_states, n_actions, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=10, kappa=1e-3
+    ):
         self.n_states, self.n_actions = n_states, n_actions
         self.alpha, self.gamma, self.epsilon = alpha, gamma, epsilon
         self.planning_steps, self.kappa = planning_steps, kappa
@@ -51,7 +52,8 @@ class DynaQPlus:
             s_next, r_sim = self.model.predict(s_sim, a_sim)
             r_sim = bonus_reward(r_sim, int(self.tau[s_sim, a_sim]), self.kappa)
             self.Q[s_sim, a_sim] += self.alpha * (
-                r_sim + self.gamma * max(self.Q[s_next]) - self.Q[s_sim, a_sim])
+                r_sim + self.gamma * max(self.Q[s_next]) - self.Q[s_sim, a_sim]
+            )
 
 
 def cumulative_reward(agent, env, n_steps):

@@ -13,8 +13,9 @@ def bonus_reward(r, tau, kappa):
 
 
 class DynaQPlus:
-    def __init__(self, n_states, n_actions, alpha=0.1, gamma=0.95, epsilon=0.1,
-                 planning_steps=10, kappa=1e-3):
+    def __init__(
+        self, n_states, n_actions, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=10, kappa=1e-3
+    ):
         self.n_states, self.n_actions = n_states, n_actions
         self.alpha, self.gamma, self.epsilon = alpha, gamma, epsilon
         self.planning_steps, self.kappa = planning_steps, kappa

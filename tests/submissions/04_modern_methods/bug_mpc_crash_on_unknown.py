@@ -1,4 +1,5 @@
 """Bug: the rollout does not stop when the model returns (None, None)."""
+
 # ruff: noqa: B007, F841  (deliberately buggy student code)
 import math
 
@@ -35,7 +36,7 @@ def random_shooting_action(model, state, horizon, n_candidates, gamma=1.0):
         total = 0.0
         for t, a in enumerate(actions):
             s_next, r = model.predict(s, a)
-            total += gamma ** t * r
+            total += gamma**t * r
             s = s_next
         if best_return is None or total > best_return:
             best_return = total

@@ -1,4 +1,5 @@
 """Bug: the imagined return ignores gamma."""
+
 # ruff: noqa: B007, F841  (deliberately buggy student code)
 import math
 

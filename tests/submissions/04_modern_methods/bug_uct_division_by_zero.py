@@ -1,4 +1,5 @@
 """Bug: unvisited children are not handled first: division by zero."""
+
 # ruff: noqa: B007, F841  (deliberately buggy student code)
 import math
 
@@ -37,7 +38,7 @@ def random_shooting_action(model, state, horizon, n_candidates, gamma=1.0):
             s_next, r = model.predict(s, a)
             if s_next is None:
                 break
-            total += gamma ** t * r
+            total += gamma**t * r
             s = s_next
         if best_return is None or total > best_return:
             best_return = total

@@ -1,4 +1,5 @@
 """Correct, in the chapter's own style: global np.random, explicit loops, Python ints."""
+
 import math
 
 import numpy as np
@@ -36,7 +37,7 @@ def random_shooting_action(model, state, horizon, n_candidates, gamma=1.0):
             s_next, r = model.predict(s, a)
             if s_next is None:
                 break
-            total += gamma ** t * r
+            total += gamma**t * r
             s = s_next
         if best_return is None or total > best_return:
             best_return = total

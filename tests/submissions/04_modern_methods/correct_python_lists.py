@@ -1,4 +1,5 @@
 """Correct, plain Python: the random module, lists instead of arrays, ordered pairs."""
+
 import math
 import random
 
@@ -33,7 +34,7 @@ def ensemble_disagreement(member_probs):
     members = [m.tolist() if hasattr(m, "tolist") else m for m in member_probs]
     k = len(members)
     total, count = None, 0
-    for i in range(k):            # all ORDERED pairs i != j, then divide by K(K-1)
+    for i in range(k):  # all ORDERED pairs i != j, then divide by K(K-1)
         for j in range(k):
             if i != j:
                 d = _tv(members[i], members[j])

@@ -1,4 +1,5 @@
 """Correct, vectorised with numpy and a local default_rng (another RNG call order)."""
+
 import numpy as np
 
 
@@ -15,7 +16,7 @@ def bootstrap_counts(transitions, n_states, n_actions):
 def ensemble_disagreement(member_probs):
     p = np.asarray(member_probs, dtype=float)
     k = p.shape[0]
-    tv = 0.5 * np.abs(p[:, None] - p[None, :]).sum(axis=-1)   # (K, K, ...)
+    tv = 0.5 * np.abs(p[:, None] - p[None, :]).sum(axis=-1)  # (K, K, ...)
     i, j = np.triu_indices(k, 1)
     if len(i) == 0:
         return np.zeros(p.shape[1:-1])
