@@ -27,8 +27,10 @@ test: setup
 build: setup
 	$(VENV)/bin/mbrl-course build
 
+# Lint src/, tests/, bench/ and the generated test files; check formatting (see pyproject.toml).
 lint: setup
 	$(VENV)/bin/ruff check
+	$(VENV)/bin/ruff format --check
 
 bench: setup
 	$(PY) bench/fig8_2.py
