@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from mbrl_course.build import default_layout
+from mbrl_course.layout import default_layout
 from mbrl_course.validate import execute_notebook, grade
 
 EXEC_TARGET_S, GRADE_TARGET_S = 60.0, 90.0

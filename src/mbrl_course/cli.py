@@ -78,8 +78,9 @@ def _dispatch(command: str, argv: list[str]) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from . import build
+    from .layout import default_layout
 
-    layout = build.default_layout(args.root)
+    layout = default_layout(args.root)
     try:
         if args.check:
             problems = build.check(layout, args.only)
@@ -103,9 +104,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from . import build, validate
+    from . import validate
+    from .layout import default_layout
 
-    layout = build.default_layout(args.root)
+    layout = default_layout(args.root)
     try:
         reports = validate.validate_all(
             layout, args.names or None, engine=args.engine, leaks=args.leaks, progress=print

@@ -215,7 +215,7 @@ def _parse_result(data: dict, record: GradeRecord) -> None:
     timings = data.get("timings")
     exec_s = None
     if isinstance(timings, dict):
-        for key in ("execute", "execution", "notebook", "run_notebook", "worker"):
+        for key in ("execute_s", "execute", "execution", "notebook", "run_notebook", "worker"):
             if isinstance(timings.get(key), int | float):
                 exec_s = float(timings[key])
                 break
@@ -648,10 +648,11 @@ def run_main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args.no_build:
             from . import build as build_mod
+            from .layout import default_layout
 
             print("building assignments and autograders from solutions/ ...", flush=True)
             try:
-                built = build_mod.build(build_mod.default_layout(root), args.only)
+                built = build_mod.build(default_layout(root), args.only)
             except build_mod.BuildError as exc:
                 raise ToolError(f"build failed: {exc}") from None
             print(f"  built: {', '.join(built) or 'nothing'}")

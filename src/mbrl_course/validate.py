@@ -148,7 +148,7 @@ def expected_possible(autograder_dir: Path) -> float:
 def trusted_runner_available() -> bool:
     """Whether `mbrl_grader.runner.grade_notebook` can be imported."""
     try:
-        from .runner import grade_notebook  # noqa: F401
+        from mbrl_grader.runner import grade_notebook  # noqa: F401
     except ImportError:
         return False
     return True
@@ -160,7 +160,7 @@ def grade(notebook: Path, autograder_dir: Path, engine: str = "auto") -> GradeRe
         engine = "trusted" if trusted_runner_available() else "otter"
     start = time.perf_counter()
     if engine == "trusted":
-        from .runner import grade_notebook
+        from mbrl_grader.runner import grade_notebook
 
         result = grade_notebook(notebook, autograder_dir)
         score = float(sum(o.points for o in result.outcomes))

@@ -23,11 +23,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mbrl_grader.runner import SubmissionResult, grade_notebook
+from mbrl_grader.results import Limits, Status, SubmissionResult
+from mbrl_grader.runner import grade_notebook
+from mbrl_grader.scrub import CodeScrubber
 
 
-def results_json(result: SubmissionResult, show_hidden: bool = False) -> dict[str, Any]:
-    """Convert a :class:`SubmissionResult` to Gradescope's results.json structure."""
+def results_json(
+    result: SubmissionResult, show_hidden: bool = False, scrub: CodeScrubber | None = None
+) -> dict[str, Any]:
+    """Convert a :class:`SubmissionResult` to Gradescope's results.json structure.
+
+    Messages are scrubbed of test code exactly as local feedback is (``scrub``).
+    """
+    scrub = scrub or CodeScrubber()
     tests = []
     for o in result.outcomes:
         vis = "visible" if not o.hidden else ("after_published" if show_hidden else "hidden")
@@ -37,12 +45,12 @@ def results_json(result: SubmissionResult, show_hidden: bool = False) -> dict[st
                 "score": o.points,
                 "max_score": o.max_points,
                 "visibility": vis,
-                "output": "Passed." if o.passed else o.message,
+                "output": "Passed." if o.passed else scrub(o.message),
             }
         )
     output = f"Status: {result.status}."
     if result.reason:
-        output += f" {result.reason}"
+        output += f" {scrub(result.reason)}"
     return {"score": result.score, "output": output, "tests": tests}
 
 
@@ -60,18 +68,21 @@ def main(argv: list[str] | None = None) -> int:
     timeout = float(os.environ.get("MBRL_GRADING_TIMEOUT", "600"))
     nb = find_notebook(submission)
     if nb is None:
-        result = SubmissionResult("invalid", "no .ipynb notebook found in the submission")
+        result = SubmissionResult(Status.INVALID, "no .ipynb notebook found in the submission")
     else:
         files = source / "files"
         if files.is_dir() and str(files) not in sys.path:
             sys.path.insert(0, str(files))
         try:
             result = grade_notebook(
-                nb, source, timeout=timeout, hide_paths=[submission, results, root]
+                nb, source, Limits(timeout_s=timeout), hide_paths=[submission, results, root]
             )
         except Exception as e:  # the tool failed: report it rather than crash the autograder
-            result = SubmissionResult("error", f"grader failure: {type(e).__name__}: {e}"[:500])
-    data = results_json(result, show_hidden=os.environ.get("MBRL_SHOW_HIDDEN") == "1")
+            result = SubmissionResult(
+                Status.ERROR, f"grader failure: {type(e).__name__}: {e}"[:500]
+            )
+    show_hidden = os.environ.get("MBRL_SHOW_HIDDEN") == "1"
+    data = results_json(result, show_hidden=show_hidden, scrub=CodeScrubber(source))
     (results / "results.json").write_text(json.dumps(data, indent=1))
     return 0
 

@@ -9,23 +9,9 @@ Command line (used by the batch grader, one subprocess per submission)::
 
     python -m mbrl_grader.runner NOTEBOOK AUTOGRADER_DIR [--timeout S] [--json OUT]
 
-prints (or writes to OUT) the :class:`SubmissionResult` as JSON, exit code 0 whenever a result
-was produced (whatever the submission did). Schema (``SubmissionResult.to_dict()``)::
-
-    {
-      "status": "graded" | "timeout" | "invalid" | "error",
-      "reason": str,                 # one line; "" when nothing notable happened
-      "score": float, "possible": float,
-      "questions": {"q1_1": {"score": float, "possible": float}, ...},
-      "outcomes": [{"question": str, "name": str, "hidden": bool, "points": float,
-                    "max_points": float, "passed": bool, "message": str}, ...],
-      "cell_errors": [{"cell": int, "type": str, "msg": str}, ...],   # notebook execution
-      "isolation": {"level": "namespaces" | "best-effort", "user": str, ...},
-      "duration_s": float,           # wall time of grade_notebook
-      "timings": {"execute": float,  # worker start + notebook execution (all runs)
-                  "tests": float,    # running the test cases (incl. restarts)
-                  "rpc_calls": number}
-    }
+prints (or writes to OUT) the :class:`~mbrl_grader.results.SubmissionResult` as JSON (the one
+schema, documented in :mod:`mbrl_grader.results`), exit code 0 whenever a result was produced
+(whatever the submission did). Limits come as :class:`~mbrl_grader.results.Limits`.
 
 ``message`` of a hidden test is its assertion/exception message only, never its source.
 """
@@ -38,6 +24,7 @@ import glob
 import inspect
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -46,10 +33,11 @@ import types
 import zipfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mbrl_grader.results import Limits, Status, SubmissionResult, TestOutcome
 from mbrl_grader.sandbox import isolation
 from mbrl_grader.sandbox.client import (
     NotebookRun,
@@ -61,83 +49,7 @@ from mbrl_grader.sandbox.client import (
 )
 from mbrl_grader.sandbox.proxy import GlobalsView, StudentCodeError
 
-STATUSES = ("graded", "timeout", "invalid", "error")
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
-
-
-@dataclass
-class TestOutcome:
-    """The result of one test case."""
-
-    __test__ = False  # not a pytest test class
-
-    question: str
-    name: str
-    hidden: bool
-    points: float
-    max_points: float
-    passed: bool
-    message: str
-
-
-@dataclass
-class SubmissionResult:
-    """The grading result of one submission (see the module docstring for the JSON schema)."""
-
-    status: str
-    reason: str
-    outcomes: list[TestOutcome] = field(default_factory=list)
-    cell_errors: list[dict[str, Any]] = field(default_factory=list)
-    isolation: dict[str, Any] = field(default_factory=dict)
-    duration_s: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def score(self) -> float:
-        """Points earned over all test cases."""
-        return float(sum(o.points for o in self.outcomes))
-
-    @property
-    def possible(self) -> float:
-        """Points available over all test cases."""
-        return float(sum(o.max_points for o in self.outcomes))
-
-    def per_question(self) -> dict[str, dict[str, float]]:
-        """``{question: {"score": s, "possible": p}}`` in test-file order."""
-        out: dict[str, dict[str, float]] = {}
-        for o in self.outcomes:
-            q = out.setdefault(o.question, {"score": 0.0, "possible": 0.0})
-            q["score"] += o.points
-            q["possible"] += o.max_points
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (schema in the module docstring)."""
-        return {
-            "status": self.status,
-            "reason": self.reason,
-            "score": self.score,
-            "possible": self.possible,
-            "questions": self.per_question(),
-            "outcomes": [asdict(o) for o in self.outcomes],
-            "cell_errors": self.cell_errors,
-            "isolation": self.isolation,
-            "duration_s": round(self.duration_s, 3),
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> SubmissionResult:
-        """Inverse of :meth:`to_dict` (used by callers reading the CLI's JSON)."""
-        return cls(
-            status=d["status"],
-            reason=d["reason"],
-            outcomes=[TestOutcome(**o) for o in d.get("outcomes", [])],
-            cell_errors=list(d.get("cell_errors", [])),
-            isolation=dict(d.get("isolation", {})),
-            duration_s=d.get("duration_s", 0.0),
-            timings=dict(d.get("timings", {})),
-        )
 
 
 # --------------------------------------------------------------------------- inputs
@@ -415,74 +327,35 @@ class _Session:
 def grade_notebook(
     notebook_path: str | os.PathLike[str],
     autograder_dir: str | os.PathLike[str],
+    limits: Limits | None = None,
     *,
-    timeout: float = 600.0,
-    cell_timeout: float = 120.0,
-    test_timeout: float | None = None,
-    memory_mb: int = 4096,
-    output_limit: int = 1_000_000,
     support_files: Sequence[str] = ("mbrl_envs",),
     hide_paths: Sequence[str | os.PathLike[str]] = (),
-    max_restarts: int = 3,
 ) -> SubmissionResult:
     """Grade one notebook: run it in the sandbox, then run every test case here with proxies.
 
-    ``timeout`` bounds everything (status ``timeout`` when exceeded); ``cell_timeout`` bounds
-    each notebook cell; ``test_timeout`` (default ``max(120, timeout / 3)``) bounds each test
-    case, after which the worker is restarted so the remaining tests still run.
+    ``limits.timeout_s`` bounds everything (status ``timeout`` when exceeded); ``cell_timeout_s``
+    bounds each notebook cell; each test case gets ``limits.effective_test_timeout()``, after
+    which the worker is restarted so the remaining tests still run.
     """
+    limits = limits or Limits()
     t0 = time.monotonic()
-    if test_timeout is None:
-        test_timeout = max(120.0, timeout / 3)
-    deadline = t0 + timeout
+    deadline = t0 + limits.timeout_s
     nb_path = Path(notebook_path).resolve()
     ag_dir = Path(autograder_dir).resolve()
     try:
         cells = read_code_cells(nb_path)
     except InvalidNotebook as e:
-        return SubmissionResult("invalid", str(e), duration_s=time.monotonic() - t0)
-    return _grade_with_tests(
-        nb_path,
-        ag_dir,
-        cells,
-        t0,
-        deadline,
-        timeout=timeout,
-        cell_timeout=cell_timeout,
-        test_timeout=test_timeout,
-        memory_mb=memory_mb,
-        output_limit=output_limit,
-        support_files=support_files,
-        hide_paths=hide_paths,
-        max_restarts=max_restarts,
-    )
-
-
-def _grade_with_tests(
-    nb_path: Path,
-    ag_dir: Path,
-    cells: list[tuple[int, str]],
-    t0: float,
-    deadline: float,
-    *,
-    timeout: float,
-    cell_timeout: float,
-    test_timeout: float,
-    memory_mb: int,
-    output_limit: int,
-    support_files: Sequence[str],
-    hide_paths: Sequence[str | os.PathLike[str]],
-    max_restarts: int,
-) -> SubmissionResult:
+        return SubmissionResult(Status.INVALID, str(e), duration_s=time.monotonic() - t0)
     try:
         cases = load_tests(ag_dir)
     except Exception as e:
         return SubmissionResult(
-            "error", f"cannot load the autograder tests: {e}", duration_s=time.monotonic() - t0
+            Status.ERROR, f"cannot load the autograder tests: {e}", duration_s=time.monotonic() - t0
         )
     if not cases:
         return SubmissionResult(
-            "error", f"no tests found in {ag_dir / 'tests'}", duration_s=time.monotonic() - t0
+            Status.ERROR, f"no tests found in {ag_dir / 'tests'}", duration_s=time.monotonic() - t0
         )
 
     with tempfile.TemporaryDirectory(prefix="mbrl-grade-") as tmp:
@@ -504,85 +377,107 @@ def _grade_with_tests(
             hidden=hidden,
             keep=isolation.default_keep_paths(),
             probes=probes,
-            memory_mb=memory_mb,
-            cell_timeout=cell_timeout,
-            output_limit=output_limit,
-            cpu_seconds=int(timeout) + 5,
+            memory_mb=limits.memory_mb,
+            cell_timeout=limits.cell_timeout_s,
+            output_limit=limits.output_limit_chars,
+            cpu_seconds=int(limits.timeout_s) + 5,
             stderr_path=str(private / "worker.stderr"),
             deadline=deadline,
-            max_restarts=max_restarts,
+            max_restarts=limits.max_restarts,
         )
         try:
-            return _grade(session, cases, t0, deadline, test_timeout, output_limit)
+            return _grade(session, cases, cells, t0, deadline, limits)
         finally:
             if session.client is not None:
                 session.client.close()
 
 
+def code_cell_label(cells: Sequence[tuple[int, str]], cell_index: int) -> str:
+    """Name a notebook cell as the student sees it: its number among code cells, its first line.
+
+    ``cells`` are the ``(notebook index, source)`` pairs of the code cells; ``cell_index`` is a
+    notebook index (markdown cells included), which a student cannot find in Jupyter.
+    """
+    for number, (index, source) in enumerate(cells, start=1):
+        if index == cell_index:
+            first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+            first = first if len(first) <= 60 else first[:57] + "..."
+            return f'code cell {number} ("{first}")' if first else f"code cell {number} (empty)"
+    return f"cell {cell_index}"
+
+
+def _describe_cell_errors(errors: list[dict[str, Any]], cells: Sequence[tuple[int, str]]) -> None:
+    """Add the student-visible code cell number and first line to each cell error, in place."""
+    numbers = {index: number for number, (index, _src) in enumerate(cells, start=1)}
+    for err in errors:
+        index = err.get("cell")
+        if isinstance(index, int):
+            err["code_cell"] = numbers.get(index)
+            err["label"] = code_cell_label(cells, index)
+
+
 def _grade(
     session: _Session,
     cases: list[_Case],
+    cells: Sequence[tuple[int, str]],
     t0: float,
     deadline: float,
-    test_timeout: float,
-    output_limit: int,
+    limits: Limits,
 ) -> SubmissionResult:
     t_exec = time.monotonic()
     run = session.start()
-    timings = {"execute": time.monotonic() - t_exec}
+    timings = {"execute_s": time.monotonic() - t_exec}
     first = session.first_run or run
     report = dict(first.report)
     if first.report.get("problems"):
         session.client and session.client.kill()
         return SubmissionResult(
-            "error",
+            Status.ERROR,
             "sandbox isolation failed: " + "; ".join(map(str, report["problems"]))[:500],
             isolation=report,
             duration_s=time.monotonic() - t0,
         )
     if not first.report:
         return SubmissionResult(
-            "error",
+            Status.ERROR,
             "the sandbox worker failed to start: " + (first.detail or "no details")[-300:],
             duration_s=time.monotonic() - t0,
         )
-    notes = list(session.notes)
-    status = "graded"
+    notes = [_relabel(note, cells) for note in session.notes]
+    status = Status.GRADED
     outcomes: list[TestOutcome] = []
     if run.timed_out:
-        status = "timeout"
+        status = Status.TIMEOUT
         notes.append("the notebook did not finish within the time limit")
     elif not run.ready:
         notes.append("the notebook's process ended early; no tests could run")
         if session.client is not None:
             session.client.kill()
         session.client = None
-    timeouts = [e["cell"] for e in run.errors if e.get("type") == "CellTimeout"]
+    errors = [dict(e) for e in (run.errors or first.errors)]
+    _describe_cell_errors(errors, cells)
+    timeouts = [e for e in errors if e.get("type") == "CellTimeout"]
     if timeouts:
-        notes.append(f"cell(s) {', '.join(map(str, timeouts))} exceeded the per-cell time limit")
-    if run.output_chars > output_limit:
+        labels = ", ".join(e.get("label", str(e.get("cell"))) for e in timeouts)
+        notes.append(
+            f"{labels} exceeded the per-cell time limit and {'was' if len(timeouts) == 1 else 'were'} stopped"
+        )
+    if run.output_chars > limits.output_limit_chars:
         notes.append(f"output truncated ({run.output_chars} characters printed)")
 
     t_tests = time.monotonic()
     rpc_calls = 0
+    test_timeout = limits.effective_test_timeout()
     for case in cases:
         client = session.client
-        if status == "timeout" or client is None or time.monotonic() >= deadline:
-            if time.monotonic() >= deadline and status != "timeout":
-                status = "timeout"
+        if status == Status.TIMEOUT or client is None or time.monotonic() >= deadline:
+            if time.monotonic() >= deadline and status != Status.TIMEOUT:
+                status = Status.TIMEOUT
                 notes.append("grading time limit reached before all tests ran")
-            outcomes.append(
-                _outcome(
-                    case,
-                    False,
-                    "Not run: "
-                    + (
-                        "time limit reached."
-                        if status == "timeout"
-                        else "the notebook could not run."
-                    ),
-                )
+            why = (
+                "time limit reached." if status == Status.TIMEOUT else "the notebook could not run."
             )
+            outcomes.append(_outcome(case, False, "Not run: " + why))
             continue
         client.begin_test(min(deadline, time.monotonic() + test_timeout))
         before = client.rpc_count
@@ -611,35 +506,46 @@ def _grade(
         else:
             outcomes.append(_outcome(case, True, ""))
         rpc_calls += client.rpc_count - before
-    timings["tests"] = time.monotonic() - t_tests
+    timings["tests_s"] = time.monotonic() - t_tests
     timings["rpc_calls"] = float(rpc_calls)
 
     _apply_all_or_nothing(outcomes, cases)
-    errs = [e for e in run.errors if e.get("type") != "CellTimeout"]
-    if errs:
-        notes.append(f"{len(errs)} cell(s) raised errors")
+    raised = [e for e in errors if e.get("type") != "CellTimeout"]
+    if raised:
+        shown = "; ".join(f"{e.get('label', e.get('cell'))}: {e.get('type')}" for e in raised[:5])
+        more = f" and {len(raised) - 5} more" if len(raised) > 5 else ""
+        notes.append(f"errors while running the notebook: {shown}{more}")
     if first.detail and not run.ready:
         notes.append(first.detail.splitlines()[-1][:200] if first.detail.splitlines() else "")
     return SubmissionResult(
         status,
         "; ".join(n for n in notes if n),
         outcomes,
-        cell_errors=run.errors or first.errors,
+        cell_errors=errors,
         isolation=report,
         duration_s=time.monotonic() - t0,
         timings=timings,
     )
 
 
+def _relabel(note: str, cells: Sequence[tuple[int, str]]) -> str:
+    """Rewrite a session note's ``cell N`` (notebook index) into the student's code cell label."""
+    match = re.match(r"cell (\d+) (.*)", note)
+    if not match:
+        return note
+    return f"{code_cell_label(cells, int(match.group(1)))} {match.group(2)}"
+
+
 def _outcome(case: _Case, passed: bool, message: str) -> TestOutcome:
     return TestOutcome(
-        case.question,
-        case.name,
-        case.hidden,
-        case.max_points if passed else 0.0,
-        case.max_points,
-        passed,
-        message,
+        question=case.question,
+        name=case.name,
+        hidden=case.hidden,
+        points=case.max_points if passed else 0.0,
+        max_points=case.max_points,
+        passed=passed,
+        message=message,
+        test=getattr(case.func, "__name__", ""),
     )
 
 
@@ -663,25 +569,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("notebook")
     ap.add_argument("autograder_dir")
-    ap.add_argument("--timeout", type=float, default=600.0)
-    ap.add_argument("--cell-timeout", type=float, default=120.0)
-    ap.add_argument("--test-timeout", type=float, default=None)
-    ap.add_argument("--memory-mb", type=int, default=4096)
+    defaults = Limits()
+    ap.add_argument("--timeout", type=float, default=defaults.timeout_s)
+    ap.add_argument("--cell-timeout", type=float, default=defaults.cell_timeout_s)
+    ap.add_argument("--test-timeout", type=float, default=defaults.test_timeout_s)
+    ap.add_argument("--memory-mb", type=int, default=defaults.memory_mb)
+    ap.add_argument("--output-limit", type=int, default=defaults.output_limit_chars)
+    ap.add_argument("--max-restarts", type=int, default=defaults.max_restarts)
     ap.add_argument("--hide", action="append", default=[], help="extra path to hide")
     ap.add_argument("--json", dest="json_out", default=None)
     ns = ap.parse_args(argv)
+    limits = Limits(
+        timeout_s=ns.timeout,
+        cell_timeout_s=ns.cell_timeout,
+        test_timeout_s=ns.test_timeout,
+        memory_mb=ns.memory_mb,
+        output_limit_chars=ns.output_limit,
+        max_restarts=ns.max_restarts,
+    )
     try:
-        result = grade_notebook(
-            ns.notebook,
-            ns.autograder_dir,
-            timeout=ns.timeout,
-            cell_timeout=ns.cell_timeout,
-            test_timeout=ns.test_timeout,
-            memory_mb=ns.memory_mb,
-            hide_paths=ns.hide,
-        )
+        result = grade_notebook(ns.notebook, ns.autograder_dir, limits, hide_paths=ns.hide)
     except Exception as e:  # the tool itself failed: still produce a row
-        result = SubmissionResult("error", f"grader failure: {type(e).__name__}: {e}"[:500])
+        result = SubmissionResult(Status.ERROR, f"grader failure: {type(e).__name__}: {e}"[:500])
     text = json.dumps(result.to_dict(), indent=1)
     if ns.json_out:
         Path(ns.json_out).write_text(text)

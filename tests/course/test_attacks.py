@@ -6,6 +6,7 @@ total is in ``expected.json`` (regenerate both with ``fixtures/toy/make_notebook
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 import mbrl_ref
-from mbrl_grader.runner import SubmissionResult, grade_notebook
+from mbrl_grader.results import Limits, SubmissionResult
+from mbrl_grader.runner import grade_notebook
 from mbrl_grader.sandbox.isolation import find_repo_root, isolation_level
 
 FIX = Path(__file__).parent / "fixtures" / "toy"
@@ -23,7 +25,7 @@ NOTEBOOKS = FIX / "notebooks"
 EXPECTED: dict[str, float] = json.loads((NOTEBOOKS / "expected.json").read_text())
 MARKER = "MARKER-HIDDEN-TESTS-7f3a"
 OTHER_STUDENT = "OTHER-STUDENT-SECRET-55"
-LIMITS = {"timeout": 60.0, "cell_timeout": 1.5, "test_timeout": 20.0, "memory_mb": 1024}
+LIMITS = Limits(timeout_s=60.0, cell_timeout_s=1.5, test_timeout_s=20.0, memory_mb=1024)
 
 
 def _prepare(tmp_path: Path, name: str) -> tuple[Path, Path]:
@@ -68,7 +70,7 @@ def _graded(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[Submis
         nb, ag = _prepare(tmp, name)
         if name == "attack_otter_log":
             (nb.parent / ".OTTER_LOG").write_bytes(pickle.dumps(_Payload(tmp / "pwned")))
-        _CACHE[name] = (grade_notebook(nb, ag, **LIMITS), tmp)  # type: ignore[arg-type]
+        _CACHE[name] = (grade_notebook(nb, ag, LIMITS), tmp)
     return _CACHE[name]
 
 
@@ -211,8 +213,8 @@ def test_best_effort_fallback_still_blocks_reads(
     try:
         assert isolation_level() == "best-effort"
         nb, ag = _prepare(tmp_path, name)
-        limits = {**LIMITS, "cell_timeout": 20.0}  # importing matplotlib is slow on busy hosts
-        res = grade_notebook(nb, ag, **limits)  # type: ignore[arg-type]
+        limits = dataclasses.replace(LIMITS, cell_timeout_s=20.0)  # matplotlib imports slowly
+        res = grade_notebook(nb, ag, limits)
     finally:
         monkeypatch.delenv("MBRL_SANDBOX_NO_NAMESPACES")
         isolation_level.cache_clear()

@@ -12,22 +12,23 @@ import pytest
 
 from mbrl_course import build
 from mbrl_course.cli import main as cli_main
+from mbrl_course.layout import Layout, default_layout
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_SOLUTIONS = Path(__file__).parent / "fixtures_build" / "solutions"
 FIXTURE = "00_tiny"
-REAL = build.default_layout(REPO)
+REAL = default_layout(REPO)
 REAL_MASTERS = list(build.discover_masters(REAL.solutions))
 
 
-def fixture_layout(root: Path) -> build.Layout:
+def fixture_layout(root: Path) -> Layout:
     """Copy the fixture masters into `root/solutions` and return a layout using the real package."""
     shutil.copytree(FIXTURE_SOLUTIONS, root / "solutions")
-    return build.Layout(root=root, src=REAL.src)
+    return Layout(root=root, src=REAL.src)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> build.Layout:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     """The fixture master built once into a temporary repository."""
     layout = fixture_layout(tmp_path_factory.mktemp("repo"))
     assert build.build(layout) == [FIXTURE]
@@ -38,7 +39,7 @@ def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_fixture_build_writes_the_student_and_autograder_folders(built: build.Layout) -> None:
+def test_fixture_build_writes_the_student_and_autograder_folders(built: Layout) -> None:
     """The fixture master yields a student folder and an autograder folder with the agreed files."""
     student = _files(built.assignments / FIXTURE)
     ag = _files(built.autograder / FIXTURE)
@@ -65,7 +66,7 @@ def test_fixture_build_writes_the_student_and_autograder_folders(built: build.La
     }
 
 
-def test_student_folders_have_no_mbrl_ref_and_the_zip_has_it(built: build.Layout) -> None:
+def test_student_folders_have_no_mbrl_ref_and_the_zip_has_it(built: Layout) -> None:
     """mbrl_ref and mbrl_grader reach only the autograder zip, never the generated folders."""
     for folder in (built.assignments / FIXTURE, built.autograder / FIXTURE):
         assert not [p for p in folder.rglob("*") if p.name in ("mbrl_ref", "mbrl_grader")]
@@ -82,7 +83,7 @@ def test_student_folders_have_no_mbrl_ref_and_the_zip_has_it(built: build.Layout
     assert {i.date_time for i in infos} == {build.ZIP_DATE_TIME}
 
 
-def test_notebooks_are_normalised(built: build.Layout) -> None:
+def test_notebooks_are_normalised(built: Layout) -> None:
     """Generated notebooks have index-based cell ids, no outputs and the python3 kernel."""
     for folder in (built.assignments, built.autograder):
         nb = nbformat.read(folder / FIXTURE / f"{FIXTURE}.ipynb", as_version=4)
@@ -92,7 +93,7 @@ def test_notebooks_are_normalised(built: build.Layout) -> None:
         assert nb.metadata.otter.assignment_name == FIXTURE
 
 
-def test_build_is_deterministic(built: build.Layout, tmp_path: Path) -> None:
+def test_build_is_deterministic(built: Layout, tmp_path: Path) -> None:
     """Building the same master twice gives byte-identical trees (zip included)."""
     first = build.tree_digest(built.root / "assignments") | {
         f"ag/{k}": v for k, v in build.tree_digest(built.root / "autograder").items()

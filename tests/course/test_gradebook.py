@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
-from mbrl_course.feedback import CodeScrubber, code_lines, render
+from mbrl_course.feedback import render
 from mbrl_course.gradebook import (
     GradeRecord,
     TestRecord,
@@ -15,6 +15,7 @@ from mbrl_course.gradebook import (
     write_csv,
     write_json,
 )
+from mbrl_grader.scrub import CodeScrubber, code_lines
 
 
 def rec(id_, status="graded", tests=(), assignment="02_dyna", reason="", qmax=None):

@@ -13,20 +13,21 @@ from pathlib import Path
 import pytest
 
 from mbrl_course import build
+from mbrl_course.layout import Layout, default_layout
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_SOLUTIONS = Path(__file__).parent / "fixtures_build" / "solutions"
 FIXTURE = "00_tiny"
-REAL = build.default_layout(REPO)
+REAL = default_layout(REPO)
 REAL_MASTERS = list(build.discover_masters(REAL.solutions))
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> build.Layout:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     """The fixture master built once into a temporary repository."""
     root = tmp_path_factory.mktemp("repo")
     shutil.copytree(FIXTURE_SOLUTIONS, root / "solutions")
-    layout = build.Layout(root=root, src=REAL.src)
+    layout = Layout(root=root, src=REAL.src)
     build.build(layout)
     return layout
 
@@ -82,7 +83,7 @@ def scores(results: dict) -> tuple[float, float]:
 
 
 def test_fixture_zip_grades_solution_and_blank_with_trusted_runner(
-    built: build.Layout, tmp_path: Path
+    built: Layout, tmp_path: Path
 ) -> None:
     """Through run_autograder, the fixture solution earns 5/5 and the blank student notebook 0."""
     zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
@@ -97,9 +98,7 @@ def test_fixture_zip_grades_solution_and_blank_with_trusted_runner(
 
 
 @pytest.mark.slow
-def test_fixture_zip_under_otter_grade_uses_otters_runner(
-    built: build.Layout, tmp_path: Path
-) -> None:
+def test_fixture_zip_under_otter_grade_uses_otters_runner(built: Layout, tmp_path: Path) -> None:
     """When `otter grade` runs the zip (results.pkl present), otter's own grading gives 5/5."""
     zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
     solution = built.autograder / FIXTURE / f"{FIXTURE}.ipynb"

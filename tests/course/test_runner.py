@@ -13,8 +13,8 @@ import pytest
 
 from mbrl_grader import checks
 from mbrl_grader.gradescope import main as gradescope_main
+from mbrl_grader.results import Limits, SubmissionResult
 from mbrl_grader.runner import (
-    SubmissionResult,
     grade_notebook,
     load_tests,
     read_code_cells,
@@ -24,13 +24,13 @@ from mbrl_grader.runner import (
 FIX = Path(__file__).parent / "fixtures" / "toy"
 AG = FIX / "autograder"
 NB = FIX / "notebooks"
-FAST = {"timeout": 90.0, "cell_timeout": 30.0, "memory_mb": 1024}
+FAST = Limits(timeout_s=90.0, cell_timeout_s=30.0, memory_mb=1024)
 
 
 @pytest.fixture(scope="module")
 def solution() -> SubmissionResult:
     """The graded solution notebook (shared by several tests)."""
-    return grade_notebook(NB / "solution.ipynb", AG, **FAST)  # type: ignore[arg-type]
+    return grade_notebook(NB / "solution.ipynb", AG, FAST)
 
 
 def test_solution_earns_full_marks(solution: SubmissionResult) -> None:
@@ -50,6 +50,7 @@ def test_result_json_schema(solution: SubmissionResult) -> None:
     """to_dict has the documented keys and round-trips through from_dict."""
     d = json.loads(json.dumps(solution.to_dict()))
     assert set(d) == {
+        "format",
         "status",
         "reason",
         "score",
@@ -69,13 +70,14 @@ def test_result_json_schema(solution: SubmissionResult) -> None:
         "max_points",
         "passed",
         "message",
+        "test",
     }
     assert SubmissionResult.from_dict(d).score == solution.score
 
 
 def test_blank_earns_zero_with_clear_messages() -> None:
     """The untouched notebook earns nothing; messages name what is wrong, not test code."""
-    res = grade_notebook(NB / "blank.ipynb", AG, **FAST)  # type: ignore[arg-type]
+    res = grade_notebook(NB / "blank.ipynb", AG, FAST)
     assert res.status == "graded" and res.score == 0.0
     msgs = {o.name: o.message for o in res.outcomes}
     assert "your run_episode raised NotImplementedError" in msgs["q3 - 1"]
@@ -84,7 +86,7 @@ def test_blank_earns_zero_with_clear_messages() -> None:
 
 def test_renamed_function_reports_missing_name() -> None:
     """A renamed function fails its tests with 'does not define' and nothing else is lost."""
-    res = grade_notebook(NB / "renamed.ipynb", AG, **FAST)  # type: ignore[arg-type]
+    res = grade_notebook(NB / "renamed.ipynb", AG, FAST)
     assert res.score == 2.0
     assert "does not define `add`" in res.outcomes[0].message
 
@@ -109,7 +111,7 @@ def test_empty_notebook_is_graded_zero(tmp_path: Path) -> None:
     """A notebook without code cells is graded: every test fails on missing names."""
     p = tmp_path / "empty.ipynb"
     p.write_text(json.dumps({"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": {}}))
-    res = grade_notebook(p, AG, **FAST)  # type: ignore[arg-type]
+    res = grade_notebook(p, AG, FAST)
     assert res.status == "graded" and res.score == 0.0 and res.possible == 10.0
 
 
@@ -118,7 +120,7 @@ def test_overall_timeout_gives_timeout_status(tmp_path: Path) -> None:
     nb = json.loads((NB / "attack_infinite_loop.ipynb").read_text())
     p = tmp_path / "slow.ipynb"
     p.write_text(json.dumps(nb))
-    res = grade_notebook(p, AG, timeout=2.5, cell_timeout=30.0)
+    res = grade_notebook(p, AG, Limits(timeout_s=2.5, cell_timeout_s=30.0))
     assert res.status == "timeout" and res.score == 0.0
     assert all(not o.passed for o in res.outcomes)
 
@@ -152,7 +154,7 @@ def test_all_or_nothing(tmp_path: Path) -> None:
     shutil.copytree(AG, ag)
     q2 = ag / "tests" / "q2.py"
     q2.write_text(q2.read_text().replace("points = 3", "points = 3\nall_or_nothing = True"))
-    res = grade_notebook(NB / "attack_base.ipynb", ag, **FAST)  # type: ignore[arg-type]
+    res = grade_notebook(NB / "attack_base.ipynb", ag, FAST)
     assert res.per_question()["q2"] == {"score": 0.0, "possible": 3.0}
 
 
@@ -228,3 +230,38 @@ def test_counts_match_probs_is_sound_and_sensitive() -> None:
     with pytest.raises(AssertionError, match="should be impossible"):
         checks.assert_counts_match_probs([1, 200, 99], p, "predict(0, 0)")
     assert checks.hoeffding_tolerance(300, 2) < 0.17
+
+
+def test_gradescope_results_scrub_test_code(tmp_path: Path) -> None:
+    """Gradescope's results.json scrubs hidden-test code from messages, as local feedback does."""
+    from mbrl_grader.gradescope import results_json
+    from mbrl_grader.results import TestOutcome
+    from mbrl_grader.scrub import CodeScrubber
+
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "q1.py").write_text(
+        "def test_x(f):\n    assert f(41) == 42, 'f is off'\n"
+    )
+    leaked = "Traceback:\n  File \"q1.py\", line 2\n    assert f(41) == 42, 'f is off'\nf is off"
+    outcome = TestOutcome("q1", "q1 - 1", True, 0.0, 1.0, False, leaked, "test_x")
+    data = results_json(SubmissionResult("graded", "", [outcome]), scrub=CodeScrubber(tmp_path))
+    shown = data["tests"][0]["output"]
+    assert "assert f(41)" not in shown and "f is off" in shown
+
+
+def test_cell_problems_are_named_as_the_student_sees_them() -> None:
+    """A cell is named by its number among code cells and its first line, not a notebook index."""
+    from mbrl_grader.runner import code_cell_label
+
+    cells = [(1, "import numpy as np"), (3, "\n# fit the model\nmodel = fit()"), (6, "")]
+    assert code_cell_label(cells, 3) == 'code cell 2 ("# fit the model")'
+    assert code_cell_label(cells, 6) == "code cell 3 (empty)"
+
+
+def test_limits_round_trip_and_refuse_typos() -> None:
+    """Limits survive the CLI and JSON round trips; an unknown limit is an error, not ignored."""
+    limits = Limits(timeout_s=30, cell_timeout_s=5, memory_mb=512, test_timeout_s=10)
+    assert Limits.from_dict(limits.to_dict()) == limits
+    assert "--test-timeout" in limits.cli_args() and limits.effective_test_timeout() == 10
+    with pytest.raises(ValueError, match="unknown limit"):
+        Limits.from_dict({"timeout": 3})

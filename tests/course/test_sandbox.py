@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mbrl_grader.results import Limits
 from mbrl_grader.sandbox import isolation
 from mbrl_grader.sandbox.client import WorkerClient
 from mbrl_grader.sandbox.proxy import Missing, StudentCodeError, StudentProxy
@@ -388,7 +389,7 @@ def test_other_copies_of_the_course_are_hidden(tmp_path: Path) -> None:
             "@test_case(points=1, hidden=True)\ndef test_x(x):\n"
             "    assert x == 'unreadable', 'the worker read a file outside its sandbox: ' + x\n"
         )
-        result = grade_notebook(tmp_path / "sub.ipynb", ag, timeout=60)
+        result = grade_notebook(tmp_path / "sub.ipynb", ag, Limits(timeout_s=60))
         assert result.score == 1.0, [o.message for o in result.outcomes]
     finally:
         import shutil

@@ -10,20 +10,21 @@ import nbformat
 import pytest
 
 from mbrl_course import build, validate
+from mbrl_course.layout import Layout, default_layout
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_SOLUTIONS = Path(__file__).parent / "fixtures_build" / "solutions"
 FIXTURE = "00_tiny"
-REAL = build.default_layout(REPO)
+REAL = default_layout(REPO)
 REAL_MASTERS = list(build.discover_masters(REAL.solutions))
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> build.Layout:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     """The fixture master built once into a temporary repository."""
     root = tmp_path_factory.mktemp("repo")
     shutil.copytree(FIXTURE_SOLUTIONS, root / "solutions")
-    layout = build.Layout(root=root, src=REAL.src)
+    layout = Layout(root=root, src=REAL.src)
     build.build(layout)
     return layout
 
@@ -88,7 +89,7 @@ PLANTS: dict[str, tuple[Callable[[Path, Path], None], str]] = {
 }
 
 
-def test_leak_scan_passes_the_clean_fixture(built: build.Layout) -> None:
+def test_leak_scan_passes_the_clean_fixture(built: Layout) -> None:
     """The freshly built fixture assignment leaks nothing."""
     master = built.solutions / FIXTURE / f"{FIXTURE}.ipynb"
     assert (
@@ -97,7 +98,7 @@ def test_leak_scan_passes_the_clean_fixture(built: build.Layout) -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(PLANTS))
-def test_leak_scan_catches_a_planted_leak(kind: str, built: build.Layout, tmp_path: Path) -> None:
+def test_leak_scan_catches_a_planted_leak(kind: str, built: Layout, tmp_path: Path) -> None:
     """Each kind of leak planted in a copy of the student folder is reported."""
     plant, expected = PLANTS[kind]
     student = tmp_path / FIXTURE
@@ -110,7 +111,7 @@ def test_leak_scan_catches_a_planted_leak(kind: str, built: build.Layout, tmp_pa
 
 
 @pytest.mark.slow
-def test_fixture_solution_full_marks_and_blank_zero(built: build.Layout) -> None:
+def test_fixture_solution_full_marks_and_blank_zero(built: Layout) -> None:
     """On the fixture, the solution earns every point, the blank runs cleanly and earns zero."""
     report = validate.validate_assignment(FIXTURE, built)
     assert report.expected_possible == 5

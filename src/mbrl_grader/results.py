@@ -1,0 +1,197 @@
+"""The one result model: what grading one submission produced, from the runner to every report.
+
+Why: the trusted runner writes it (as JSON across the process boundary of batch grading), and the
+gradebook, the feedback, ``validate`` and the Gradescope ``results.json`` all read the same
+objects through :meth:`SubmissionResult.from_dict`, so there is exactly one schema:
+
+    {
+      "format": "mbrl-result/1",
+      "status": "graded" | "timeout" | "invalid" | "error",
+      "reason": str,                 # one line; "" when nothing notable happened
+      "score": float, "possible": float,
+      "questions": {"q1_1": {"score": float, "possible": float}, ...},
+      "outcomes": [{"question": str, "name": str, "test": str, "hidden": bool,
+                    "points": float, "max_points": float, "passed": bool, "message": str}, ...],
+      "cell_errors": [{"cell": int, "code_cell": int, "first_line": str, "type": str,
+                       "msg": str}, ...],
+      "isolation": {"level": "namespaces" | "best-effort", "user": str, ...},
+      "duration_s": float,
+      "timings": {"execute_s": float, "tests_s": float, "rpc_calls": float}
+    }
+
+``name`` is otter's display name of a test case (``q1_2 - 3``); ``test`` is the test function's
+name (``test_update_counts_transitions``), stable when tests are added or reordered, and the key
+that expected outcomes of the submission corpus use (``q1_2:test_update_counts_transitions``).
+A hidden test's ``message`` is its assertion message only, never its source.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+RESULT_FORMAT = "mbrl-result/1"
+
+
+class Status(enum.StrEnum):
+    """How grading one submission ended."""
+
+    GRADED = "graded"
+    """The tests ran; the score stands."""
+    TIMEOUT = "timeout"
+    """The wall-clock limit was hit; tests that did not run earned nothing."""
+    INVALID = "invalid"
+    """The file is not a gradable notebook for this assignment."""
+    ERROR = "error"
+    """Grading itself failed (the sandbox, the autograder, the grading process)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The resource limits of grading one submission, carried unchanged from the CLI to the worker.
+
+    The defaults are generous on purpose: a correct solution ten times slower than the reference,
+    on a grader half as fast as the development machine, must still finish (see docs/design.md).
+    """
+
+    timeout_s: float = 600.0
+    """Wall-clock limit for the whole submission (notebook and tests); status ``timeout`` past it."""
+    cell_timeout_s: float = 120.0
+    """Limit for one notebook cell; a stuck cell is skipped and the rest still runs."""
+    test_timeout_s: float | None = None
+    """Limit for one test case (default ``max(120, timeout_s / 3)``); the worker is restarted."""
+    memory_mb: int = 4096
+    """Address-space limit of the worker process."""
+    output_limit_chars: int = 1_000_000
+    """Printed output kept from the notebook; more is counted and dropped."""
+    max_restarts: int = 3
+    """How often a worker killed by the student's code is restarted before giving up."""
+
+    def effective_test_timeout(self) -> float:
+        """The per-test limit actually used."""
+        if self.test_timeout_s is not None:
+            return float(self.test_timeout_s)
+        return max(120.0, self.timeout_s / 3)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Limits:
+        """Inverse of :meth:`to_dict` (unknown keys are refused: a typo must not pass silently)."""
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown limit(s): {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+    def cli_args(self) -> list[str]:
+        """The runner command-line options that reproduce these limits."""
+        args = [
+            "--timeout",
+            str(self.timeout_s),
+            "--cell-timeout",
+            str(self.cell_timeout_s),
+            "--memory-mb",
+            str(self.memory_mb),
+            "--output-limit",
+            str(self.output_limit_chars),
+            "--max-restarts",
+            str(self.max_restarts),
+        ]
+        if self.test_timeout_s is not None:
+            args += ["--test-timeout", str(self.test_timeout_s)]
+        return args
+
+
+@dataclass
+class TestOutcome:
+    """The result of one test case."""
+
+    __test__ = False  # not a pytest test class
+
+    question: str
+    name: str
+    hidden: bool
+    points: float
+    max_points: float
+    passed: bool
+    message: str = ""
+    test: str = ""
+
+    @property
+    def key(self) -> str:
+        """``question:test_function``: the stable id of this test case."""
+        return f"{self.question}:{self.test or self.name}"
+
+
+@dataclass
+class SubmissionResult:
+    """The grading result of one submission (schema in the module docstring)."""
+
+    status: Status
+    reason: str
+    outcomes: list[TestOutcome] = field(default_factory=list)
+    cell_errors: list[dict[str, Any]] = field(default_factory=list)
+    isolation: dict[str, Any] = field(default_factory=dict)
+    duration_s: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.status = Status(self.status)
+
+    @property
+    def score(self) -> float:
+        """Points earned over all test cases."""
+        return float(sum(o.points for o in self.outcomes))
+
+    @property
+    def possible(self) -> float:
+        """Points available over all test cases."""
+        return float(sum(o.max_points for o in self.outcomes))
+
+    def per_question(self) -> dict[str, dict[str, float]]:
+        """``{question: {"score": s, "possible": p}}`` in test-file order."""
+        out: dict[str, dict[str, float]] = {}
+        for o in self.outcomes:
+            q = out.setdefault(o.question, {"score": 0.0, "possible": 0.0})
+            q["score"] += o.points
+            q["possible"] += o.max_points
+        return out
+
+    def failed_keys(self) -> list[str]:
+        """The ``question:test`` keys of the test cases that did not pass."""
+        return [o.key for o in self.outcomes if not o.passed]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (schema in the module docstring)."""
+        return {
+            "format": RESULT_FORMAT,
+            "status": self.status.value,
+            "reason": self.reason,
+            "score": self.score,
+            "possible": self.possible,
+            "questions": self.per_question(),
+            "outcomes": [asdict(o) for o in self.outcomes],
+            "cell_errors": self.cell_errors,
+            "isolation": self.isolation,
+            "duration_s": round(self.duration_s, 3),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SubmissionResult:
+        """Inverse of :meth:`to_dict`."""
+        fmt = d.get("format", RESULT_FORMAT)
+        if fmt != RESULT_FORMAT:
+            raise ValueError(f"unknown result format {fmt!r} (expected {RESULT_FORMAT})")
+        return cls(
+            status=Status(d["status"]),
+            reason=d.get("reason", ""),
+            outcomes=[TestOutcome(**o) for o in d.get("outcomes", [])],
+            cell_errors=list(d.get("cell_errors", [])),
+            isolation=dict(d.get("isolation", {})),
+            duration_s=float(d.get("duration_s", 0.0)),
+            timings=dict(d.get("timings", {})),
+        )
