@@ -17,9 +17,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mbrl_course import batch as batch_mod
 from mbrl_course import grade
-from mbrl_course.grade import Job, Settings, grade_batch, main, write_outputs
+from mbrl_course.batch import Job, Settings, grade_batch
+from mbrl_course.grade import main
+from mbrl_course.outputs import Scrubbers, write_outputs
 from mbrl_course.submissions import discover
+from mbrl_grader.results import Limits
 
 ASSIGNMENT = "00_fixture"
 
@@ -94,8 +98,13 @@ outcomes = [
     dict(question="q2", name="test_answer_value", hidden=True, points=1.0 if good_answer else 0.0,
          max_points=1.0, passed=good_answer, message="" if good_answer else "answer is not right"),
 ]
-json.dump({"status": "graded", "reason": "", "outcomes": outcomes,
-           "timings": {"execute": 0.01}}, open(out, "w"))
+argv_log = re.search(r"FAKE_ARGV=(\S+)", src)
+if argv_log:
+    json.dump(sys.argv[1:], open(argv_log.group(1), "w"))
+status = "sideways" if "FAKE_BAD_STATUS" in src else "graded"
+json.dump({"status": status, "reason": "", "outcomes": outcomes,
+           "isolation": {"level": "namespaces", "user": "fake"},
+           "timings": {"execute_s": 0.01}}, open(out, "w"))
 """
 
 GOOD = "def add(a, b):\n    return a + b\n"
@@ -147,10 +156,18 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.fixture(autouse=True)
+def course_folder(tmp_path: Path, monkeypatch) -> Path:
+    """A course root in tmp_path, so the default gradebook database never lands in the repo."""
+    root = tmp_path / "course"
+    monkeypatch.setattr(grade, "course_root", lambda: root)
+    return root
+
+
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch):
     """Autograder root, fake runner command, and a submissions folder full of trouble."""
-    monkeypatch.setattr(grade, "KILL_GRACE", 0.5)
+    monkeypatch.setattr(batch_mod, "KILL_GRACE", 0.5)
     ag_root = make_autograder(tmp_path / "autograder")
     subs = tmp_path / "subs"
     (subs / "alice").mkdir(parents=True)
@@ -176,7 +193,7 @@ def env(tmp_path: Path, monkeypatch):
     (subs / "notes.txt").write_text("not a submission")
     settings = Settings(
         autograders=grade.find_autograders(ag_root),
-        timeout=2.0,
+        limits=Limits(timeout_s=2.0),
         jobs=2,
         runner_cmd=fake_runner(tmp_path),
         kill_grace=0.5,
@@ -256,7 +273,7 @@ def test_parallel_jobs_overlap(env, tmp_path):
 def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch, capsys):
     """`grade` exits 0, writes CSV/JSON/feedback under --out, and leaves inputs byte-identical."""
     before = tree_hashes(env["subs"])
-    monkeypatch.setattr(grade, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
     out = env["tmp"] / "out"
     rc = main(
         [
@@ -283,6 +300,8 @@ def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch
         "assignment",
         "q1",
         "q2",
+        "auto",
+        "manual",
         "total",
         "possible",
         "status",
@@ -310,7 +329,7 @@ def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch
 
 def test_regrading_gives_identical_gradebooks(env, monkeypatch):
     """Grading the same folder twice writes the same CSV."""
-    monkeypatch.setattr(grade, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
     outs = []
     for k in range(2):
         out = env["tmp"] / f"out{k}"
@@ -403,24 +422,14 @@ def test_write_outputs_replaces_its_own_stale_feedback(env):
         env["settings"],
         progress=False,
     )
-    write_outputs(recs, out, env["settings"].autograders)
+    write_outputs(recs, out, Scrubbers(env["settings"].autograders))
     (out / "feedback" / "old.md").write_text("stale")
-    write_outputs(recs, out, env["settings"].autograders)
+    write_outputs(recs, out, Scrubbers(env["settings"].autograders))
     assert sorted(p.name for p in (out / "feedback").iterdir()) == ["hw.ipynb.md"]
 
 
 # ------------------------------------------------------------------ with the real trusted runner
 
-
-def _runner_available() -> bool:
-    try:
-        from mbrl_grader import runner  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_runner = pytest.mark.skipif(not _runner_available(), reason="trusted runner not written yet")
 
 REAL_CASES = {
     "correct.ipynb": (notebook(GOOD, "answer = 42"), "graded", 5.0),
@@ -457,7 +466,6 @@ REAL_CASES = {
 
 
 @pytest.mark.slow
-@needs_runner
 def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
     """The real runner gives each fixture case its status and score, twice in a row."""
     ag_root = make_autograder(tmp_path / "autograder")
@@ -466,7 +474,10 @@ def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
     for fname, (text, _, _) in REAL_CASES.items():
         (subs / fname).write_text(text)
     settings = Settings(
-        autograders=grade.find_autograders(ag_root), timeout=8.0, jobs=2, kill_grace=5.0
+        autograders=grade.find_autograders(ag_root),
+        limits=Limits(timeout_s=8.0),
+        jobs=2,
+        kill_grace=5.0,
     )
     before = tree_hashes(subs)
     runs = []
@@ -485,3 +496,58 @@ def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
             )
     assert runs[0] == runs[1]
     assert tree_hashes(subs) == before
+
+
+def test_isolation_report_reaches_the_gradebook(env, monkeypatch):
+    """The runner's isolation report is kept in the database and grades.json (it was dropped)."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    out = env["tmp"] / "out"
+    argv = [str(env["subs"] / "alice"), "-a", ASSIGNMENT, "-o", str(out)]
+    assert main([*argv, "--autograders", str(env["ag"]), "--no-progress"]) == 0
+    [row] = json.loads((out / "grades.json").read_text())["submissions"]
+    assert row["isolation"] == {"level": "namespaces", "user": "fake"}
+
+
+def test_every_limit_reaches_the_runner_as_one_limits_object(env, monkeypatch):
+    """The CLI builds one Limits; the runner gets exactly Limits.cli_args() (no limit lost)."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    log = env["tmp"] / "argv.json"
+    d = env["tmp"] / "one"
+    d.mkdir()
+    (d / "s.ipynb").write_text(notebook(GOOD, f"FAKE_ARGV={log}"))
+    limits = Limits(
+        timeout_s=9.0,
+        cell_timeout_s=3.0,
+        test_timeout_s=7.0,
+        memory_mb=512,
+        output_limit_chars=1000,
+        max_restarts=1,
+    )
+    options = ["--timeout", "9", "--cell-timeout", "3", "--test-timeout", "7"]
+    options += ["--memory-mb", "512", "--output-limit", "1000", "--max-restarts", "1"]
+    argv = [str(d), "-a", ASSIGNMENT, "-o", str(env["tmp"] / "out"), *options]
+    assert main([*argv, "--autograders", str(env["ag"]), "--no-progress"]) == 0
+    got = json.loads(log.read_text())
+    start = got.index("--timeout")
+    assert got[start : start + len(limits.cli_args())] == limits.cli_args()
+
+
+def test_help_shows_the_defaults_of_limits(capsys):
+    """Help texts derive their defaults from Limits() instead of restating numbers."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    d = Limits()
+    assert f"(default {d.timeout_s:g} s)" in text and f"(default {d.memory_mb} MB)" in text
+    assert f"(default {d.cell_timeout_s:g} s)" in text
+
+
+def test_unreadable_runner_result_is_an_error_row(env):
+    """A result with an unknown status becomes an `error` row naming the problem."""
+    d = env["tmp"] / "bad"
+    d.mkdir()
+    (d / "s.ipynb").write_text(notebook(GOOD, "FAKE_BAD_STATUS = 1"))
+    [rec] = grade_batch(
+        [Job(s, ASSIGNMENT) for s in discover([d])], env["settings"], progress=False
+    )
+    assert rec.status == "error" and "unreadable result" in rec.reason and "sideways" in rec.reason

@@ -11,8 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_course import grade, samples
-from mbrl_course.grade import Settings, find_autograders, grade_batch
+from mbrl_course import batch, run, samples
+from mbrl_course.autograders import find_autograders
+from mbrl_course.batch import Settings, grade_batch
+from mbrl_grader.results import Limits
 
 NAME = "00_fixture"
 REPO = Path(__file__).resolve().parents[2]
@@ -142,14 +144,14 @@ def test_stale_variant_is_skipped_with_a_warning(tmp_path, capsys):
 
 def test_compare_reports_status_and_score_mismatches():
     """compare() names the sample, the field, what was got and what was expected."""
-    from mbrl_course.gradebook import GradeRecord, TestRecord
+    from mbrl_course.gradebook import GradeRecord
+    from mbrl_grader.results import SubmissionResult, TestOutcome
 
     c = samples.Corpus(
         NAME, Path("."), {"a.ipynb": {"status": "graded", "scores": {"q1": 3.0, "total": 3.0}}}
     )
-    r = GradeRecord(
-        f"{NAME}/a.ipynb", "a", NAME, "graded", tests=[TestRecord("q1", "t", False, 2.0, 3.0, True)]
-    )
+    res = SubmissionResult("graded", "", [TestOutcome("q1", "t", False, 2.0, 3.0, True)])
+    r = GradeRecord(f"{NAME}/a.ipynb", "a", NAME, res)
     assert samples.compare([r], {NAME: c}) == [
         f"{NAME}/a.ipynb: q1 = 2.0 (expected 3)",
         f"{NAME}/a.ipynb: total = 2.0 (expected 3)",
@@ -175,7 +177,10 @@ def test_fixture_samples_grade_as_expected(tmp_path, monkeypatch):
     root = make_repo(tmp_path)
     corpora = samples.generate(root)
     settings = Settings(
-        autograders=find_autograders(root / "autograder"), timeout=60.0, jobs=2, kill_grace=5.0
+        autograders=find_autograders(root / "autograder"),
+        limits=Limits(timeout_s=60.0),
+        jobs=2,
+        kill_grace=5.0,
     )
     records = grade_batch(samples.jobs_for(corpora), settings, progress=False)
     assert len(records) == 13
@@ -191,8 +196,8 @@ def test_run_main_builds_nothing_but_grades_and_prints(tmp_path, monkeypatch, ca
         "import json, sys\nout = sys.argv[sys.argv.index('--json') + 1]\n"
         "json.dump({'status': 'graded', 'reason': '', 'outcomes': []}, open(out, 'w'))\n"
     )
-    monkeypatch.setattr(grade, "DEFAULT_RUNNER_CMD", [sys.executable, str(script)])
-    rc = grade.run_main(["--root", str(root), "--no-build", "--no-progress", "--jobs", "2"])
+    monkeypatch.setattr(batch, "DEFAULT_RUNNER_CMD", [sys.executable, str(script)])
+    rc = run.main(["--root", str(root), "--no-build", "--no-progress", "--jobs", "2"])
     out = capsys.readouterr().out
     assert rc == 1  # the stand-in runner gives 0 points, so correct samples mismatch: reported
     assert "did NOT grade as expected" in out and "correct_plain.ipynb" in out
@@ -214,7 +219,7 @@ def test_run_main_builds_first_and_stops_cleanly_when_the_build_fails(
         raise build.BuildError("master 02_dyna is broken")
 
     monkeypatch.setattr(build, "build", fake_build)
-    assert grade.run_main(["--root", str(root), "--no-progress"]) == 2
+    assert run.main(["--root", str(root), "--no-progress"]) == 2
     assert calls == [(root.resolve(), None)]
     assert "build failed: master 02_dyna is broken" in capsys.readouterr().err
 
@@ -256,8 +261,6 @@ def test_committed_samples_are_up_to_date(name, tmp_path):
 def test_real_samples_grade_as_expected(name, tmp_path):
     """Every sample of a real assignment gets its expected status and points."""
     corpora = samples.generate(REPO, only=[name], out_root=tmp_path)
-    settings = Settings(
-        autograders=find_autograders(REPO / "autograder"), timeout=grade.DEFAULT_TIMEOUT, jobs=2
-    )
+    settings = Settings(autograders=find_autograders(REPO / "autograder"), limits=Limits(), jobs=2)
     records = grade_batch(samples.jobs_for(corpora), settings, progress=False)
     assert samples.compare(records, corpora) == []
