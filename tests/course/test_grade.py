@@ -21,6 +21,7 @@ from mbrl_course import batch as batch_mod
 from mbrl_course import grade
 from mbrl_course.batch import Job, Settings, grade_batch
 from mbrl_course.grade import main
+from mbrl_course.gradebook_db import GradebookDB
 from mbrl_course.outputs import Scrubbers, write_outputs
 from mbrl_course.submissions import discover
 from mbrl_grader.results import Limits
@@ -551,3 +552,121 @@ def test_unreadable_runner_result_is_an_error_row(env):
         [Job(s, ASSIGNMENT) for s in discover([d])], env["settings"], progress=False
     )
     assert rec.status == "error" and "unreadable result" in rec.reason and "sideways" in rec.reason
+
+
+# ------------------------------------------------------------------ the gradebook database
+
+
+def _small_corpus(env) -> Path:
+    """Four gradable submissions (two correct, one buggy, one zip)."""
+    d = env["tmp"] / "small"
+    d.mkdir()
+    (d / "s1.ipynb").write_text(notebook(GOOD, "answer = 42"))
+    (d / "s2.ipynb").write_text(notebook(BAD, "answer = 42"))
+    (d / "s3.ipynb").write_text(notebook(GOOD, "answer = 41"))
+    (d / "s4.ipynb").write_text(notebook(GOOD, "answer = 42"))
+    return d
+
+
+def _grade_cli(env, folder: Path, db: Path, *extra: str) -> int:
+    """`mbrl-course grade` on `folder` with the fake runner into `db`."""
+    out = env["tmp"] / "out"
+    argv = [str(folder), "-a", ASSIGNMENT, "-o", str(out), "--db", str(db), "--no-progress"]
+    return main([*argv, "--autograders", str(env["ag"]), *extra])
+
+
+def test_default_database_is_in_the_course_folder(env, monkeypatch, course_folder):
+    """Without --db, `grade` writes ROOT/gradebook.sqlite."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    argv = [str(_small_corpus(env)), "-a", ASSIGNMENT, "-o", str(env["tmp"] / "o")]
+    assert main([*argv, "--autograders", str(env["ag"]), "--no-progress"]) == 0
+    with GradebookDB.open(course_folder / "gradebook.sqlite") as db:
+        assert db.submission_ids() == ["s1.ipynb", "s2.ipynb", "s3.ipynb", "s4.ipynb"]
+
+
+def test_regrade_keeps_manual_scores_in_exports(env, monkeypatch):
+    """A human's score survives a regrade of a changed file and shows in grades.csv."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    assert _grade_cli(env, d, db_path) == 0
+    with GradebookDB.open(db_path) as db:
+        db.set_questions(ASSIGNMENT, {"q1": 3.0, "q2": 2.0}, {"q9": 2.0})
+        db.set_manual_score(
+            "s2.ipynb", ASSIGNMENT, "q9", items=("a",), points=1.5, comment="", grader="ta",
+            expected_version=0,
+        )  # fmt: skip
+    (d / "s2.ipynb").write_text(notebook(GOOD, "answer = 42"))  # the student's fixed resubmission
+    monkeypatch.setattr(grade, "Settings", _with_manual(grade.Settings, {"q9": 2.0}))
+    assert _grade_cli(env, d, db_path) == 0
+    with (env["tmp"] / "out" / "grades.csv").open() as fh:
+        row = next(r for r in csv.DictReader(fh) if r["submission"] == "s2.ipynb")
+    assert (row["q1"], row["q9"], row["auto"], row["manual"], row["total"]) == (
+        "3", "1.5", "5", "1.5", "6.5",
+    )  # fmt: skip
+    assert row["possible"] == "7"
+
+
+def _with_manual(cls, manual: dict[str, float]):
+    """A Settings subclass whose assignments have the manual questions `manual`."""
+
+    class WithManual(cls):
+        def manual(self, name: str) -> dict[str, float]:
+            return dict(manual)
+
+    return WithManual
+
+
+def test_resume_skips_unchanged_submissions_and_regrades_changed_ones(env, monkeypatch, capsys):
+    """--resume grades only new or changed files (same autograder); errors are retried."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    assert _grade_cli(env, d, db_path) == 0
+    capsys.readouterr()
+    log = env["tmp"] / "runs.log"
+    (d / "s3.ipynb").write_text(notebook(GOOD, "answer = 42", f"FAKE_LOG={log}"))
+    (d / "s5.ipynb").write_text(notebook(GOOD, "answer = 42", f"FAKE_LOG={log}"))
+    assert _grade_cli(env, d, db_path, "--resume") == 0
+    assert "3 submission(s) already graded" in capsys.readouterr().out
+    assert log.read_text().count("start") == 2  # s3 (changed) and s5 (new) only
+    with GradebookDB.open(db_path) as db:
+        rows = {s.submission_id: s for s in db.submissions()}
+    assert sorted(rows) == [f"s{k}.ipynb" for k in range(1, 6)]
+    assert rows["s3.ipynb"].result.score == 5.0
+
+
+def test_resume_regrades_everything_when_the_autograder_changes(env, monkeypatch, capsys):
+    """Editing a test file changes the autograder digest, so --resume regrades every file."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    assert _grade_cli(env, d, db_path) == 0
+    tests = env["ag"] / ASSIGNMENT / "tests" / "q2.py"
+    tests.write_text(tests.read_text() + "\n# a comment changes the digest\n")
+    capsys.readouterr()
+    assert _grade_cli(env, d, db_path, "--resume") == 0
+    assert "already graded" not in capsys.readouterr().out
+
+
+def test_ctrl_c_mid_batch_keeps_finished_rows_and_resume_completes(env, monkeypatch, capsys):
+    """An interrupt after two stored submissions leaves them stored; --resume grades the rest."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    original = GradebookDB.record_result
+    calls = []
+
+    def interrupted(self, *args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 3:  # Ctrl-C arrives while the third submission is being stored
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(GradebookDB, "record_result", interrupted)
+    assert _grade_cli(env, d, db_path, "--jobs", "1") == 130
+    assert "rerun with --resume" in capsys.readouterr().err
+    monkeypatch.setattr(GradebookDB, "record_result", original)
+    with GradebookDB.open(db_path) as db:
+        assert len(db.submission_ids()) == 2
+        assert all(len(s.result.outcomes) == 4 for s in db.submissions())  # complete rows only
+    assert _grade_cli(env, d, db_path, "--resume") == 0
+    assert "2 submission(s) already graded" in capsys.readouterr().out
+    with GradebookDB.open(db_path) as db:
+        assert len(db.submission_ids()) == 4
