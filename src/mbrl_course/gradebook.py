@@ -27,6 +27,7 @@ database (:mod:`.gradebook_db`): :func:`records_from_db` reads it back as rows.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from dataclasses import asdict, dataclass, field
@@ -103,10 +104,8 @@ class GradeRecord:
     def questions(self) -> dict[str, float]:
         """Auto-graded points earned per question (0 for every question when nothing ran)."""
         earned = {q: 0.0 for q in self.question_max}
-        for t in self.tests:
-            earned[t.question] = earned.get(t.question, 0.0) + (
-                float(t.points) if t.passed else 0.0
-            )
+        for q, v in self.result.per_question().items():  # the result model's own sums
+            earned[q] = v["score"]
         return {
             q: round(v, 4) for q, v in sorted(earned.items(), key=lambda kv: natural_key(kv[0]))
         }
@@ -210,31 +209,38 @@ def written_columns(records: list[GradeRecord]) -> list[str]:
 CSV_TAIL = ["auto", "manual", "total", "possible", "status", "reason"]
 
 
-def write_csv(records: list[GradeRecord], path: Path) -> Path:
-    """Write grades.csv (schema in the module docstring)."""
+def csv_text(records: list[GradeRecord]) -> str:
+    """grades.csv as text (schema in the module docstring)."""
     qcols = question_columns(records)
     wcols = written_columns(records)
+    fh = io.StringIO()
+    w = csv.writer(fh)
+    w.writerow(["submission", "assignment", *qcols, *wcols, *CSV_TAIL])
+    for r in sorted(records, key=lambda r: natural_key(r.id)):
+        per_q = r.questions
+        own = r.possible_per_question
+        w.writerow(
+            [
+                r.id,
+                r.assignment or "",
+                *[points_str(per_q.get(q, 0.0)) if q in own else "" for q in qcols],
+                *[points_str(r.manual[q].points) if q in r.manual else "" for q in wcols],
+                points_str(r.auto_total),
+                points_str(r.manual_total),
+                points_str(r.total),
+                points_str(r.possible),
+                r.status.value,
+                one_line(r.reason),
+            ]
+        )
+    return fh.getvalue()
+
+
+def write_csv(records: list[GradeRecord], path: Path) -> Path:
+    """Write grades.csv (schema in the module docstring)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["submission", "assignment", *qcols, *wcols, *CSV_TAIL])
-        for r in sorted(records, key=lambda r: natural_key(r.id)):
-            per_q = r.questions
-            own = r.possible_per_question
-            w.writerow(
-                [
-                    r.id,
-                    r.assignment or "",
-                    *[points_str(per_q.get(q, 0.0)) if q in own else "" for q in qcols],
-                    *[points_str(r.manual[q].points) if q in r.manual else "" for q in wcols],
-                    points_str(r.auto_total),
-                    points_str(r.manual_total),
-                    points_str(r.total),
-                    points_str(r.possible),
-                    r.status.value,
-                    one_line(r.reason),
-                ]
-            )
+        fh.write(csv_text(records))
     return path
 
 
