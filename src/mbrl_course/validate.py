@@ -8,6 +8,8 @@ For each assignment ``NN_topic`` (built by ``mbrl-course build``):
     the assignment folder) and earns 0 autograded points;
 (c) nothing in ``assignments/NN/`` leaks solutions, hidden tests, hidden answers or the reference
     (``scan_leaks``);
+(e) every written (manual) question has an editable answer cell and a rubric adding up to its points
+    (``written_checks``);
 (d) the solution's execution time (target <= 60 s) and grading time (target <= 90 s) are reported.
 
 Grading uses the trusted runner ``mbrl_grader.runner.grade_notebook`` (engine ``trusted``) or
@@ -33,6 +35,7 @@ import nbformat
 
 from .build import Layout, discover_masters
 from .inject import defined_names
+from .written_checks import check_written
 
 EXEC_TARGET_S = 60.0
 GRADE_TARGET_S = 90.0
@@ -497,6 +500,8 @@ def validate_assignment(
     report.expected_possible = expected_possible(ag_dir)
     if report.expected_possible <= 0:
         report.problems.append("the autograder has no autograded points")
+    master = layout.solutions / name / f"{name}.ipynb"
+    report.problems += check_written(master, student_dir / f"{name}.ipynb")  # issue 12
 
     with tempfile.TemporaryDirectory(prefix=f"mbrl-validate-{name}-") as tmp:
         tmp_path = Path(tmp)
