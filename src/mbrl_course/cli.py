@@ -5,6 +5,8 @@
     mbrl-course grade ...                       batch grading (mbrl_course.grade:main)
     mbrl-course run ...                         `make run` pipeline (mbrl_course.grade:run_main)
     mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_course.samples:main)
+    mbrl-course review [--assignment NN]        rubric grading page (mbrl_course.review.cli:main)
+    mbrl-course written-pdf SUBS --assignment NN --out DIR   PDFs for Gradescope
 
 `grade` and `run` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -22,8 +24,10 @@ DISPATCHED = {
     "grade": ("mbrl_course.grade", "main", "grade submissions in batch (see `grade --help`)"),
     "run": ("mbrl_course.grade", "run_main", "build, grade the samples, print the gradebook"),
     "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
+    "review": ("mbrl_course.review.cli", "main", "grade written answers in the browser (rubrics)"),
+    "written-pdf": ("mbrl_course.written_pdf", "main", "one PDF of written answers per submission"),
 }
-ACCEPTS_ROOT = {"run", "samples"}
+ACCEPTS_ROOT = {"run", "samples", "review", "written-pdf"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
