@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import secrets
 import sys
 from collections.abc import Sequence
@@ -55,6 +56,7 @@ def make_review_server(
 
     Port 0 lets the system choose a free port (tests use it).
     """
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     token = token or secrets.token_urlsafe(24)
     reviewer = Reviewer(db, rubrics, token=token, grader=grader, assignments=assignments)
     server = make_server(HOST, port, create_app(reviewer), threaded=True)
