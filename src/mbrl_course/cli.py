@@ -7,6 +7,8 @@
     mbrl-course merge SHARD_OUT... --db DB      merge sharded gradebooks (mbrl_course.merge:main)
     mbrl-course export --format canvas|csv      LMS export (mbrl_course.export:main)
     mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_course.samples:main)
+    mbrl-course review [--assignment NN]        rubric grading page (mbrl_course.review.cli:main)
+    mbrl-course written-pdf SUBS --assignment NN --out DIR   PDFs for Gradescope
 
 `grade`, `run`, `merge`, `export` and `samples` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -26,8 +28,10 @@ DISPATCHED = {
     "merge": ("mbrl_course.merge", "main", "merge the gradebooks of `grade --shard` runs"),
     "export": ("mbrl_course.export", "main", "export the gradebook for an LMS (Canvas) or as CSV"),
     "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
+    "review": ("mbrl_course.review.cli", "main", "grade written answers in the browser (rubrics)"),
+    "written-pdf": ("mbrl_course.written_pdf", "main", "one PDF of written answers per submission"),
 }
-ACCEPTS_ROOT = {"run", "samples"}
+ACCEPTS_ROOT = {"run", "samples", "review", "written-pdf"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
