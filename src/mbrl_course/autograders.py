@@ -5,7 +5,7 @@ their questions (auto-graded and manual), and a digest that changes whenever gra
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -83,43 +83,35 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-# ---- written (manual) questions: provided by mbrl_course.written (the "written" module)
-
-Extractor = Callable[[Any, list[str]], Mapping[str, tuple[str, str]]]
+# ---- written (manual) questions: rubrics and answers come from mbrl_course.written
 
 
-def _written_module() -> Any | None:
-    """`mbrl_course.written` when installed (answer extraction, rubric parsing), else None."""
-    try:
-        from . import written  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return written
+def manual_questions(autograder_dir: Path) -> dict[str, tuple[float, str]]:
+    """``{manual question: (points, prompt Markdown)}`` from the rubrics stored with the
+    autograder (``rubrics.json``, written by the build); {} when it has none."""
+    from .written import load_rubrics
+
+    return {
+        str(q): (float(r.points), str(r.prompt_md))
+        for q, r in load_rubrics(Path(autograder_dir)).items()
+    }
 
 
-def manual_questions(autograder_dir: Path) -> dict[str, float]:
-    """``{manual question: points}`` from the rubrics stored with the autograder ({} if none)."""
-    written = _written_module()
-    if written is None:
-        return {}
-    rubrics = written.load_rubrics(Path(autograder_dir))
-    out: dict[str, float] = {}
-    for q, rubric in dict(rubrics).items():
-        points = rubric if isinstance(rubric, int | float) else getattr(rubric, "points", 0.0)
-        out[str(q)] = float(points)
-    return out
-
-
-def extract_written(notebook: Any, questions: list[str]) -> dict[str, tuple[str, str]]:
-    """Each manual question's ``(status, text)`` in `notebook` (all ``missing`` when the
-    extraction itself fails, so a strange notebook never stops the batch)."""
+def extract_written(
+    notebook: Any, questions: Mapping[str, tuple[float, str]]
+) -> dict[str, tuple[str, str]]:
+    """Each manual question's ``(status, text)`` in `notebook`, matched by its prompt (all
+    ``malformed`` when the extraction itself fails: a strange notebook never stops a batch)."""
     if not questions:
         return {}
-    written = _written_module()
-    if written is None:
-        return {}
+    from .written import extract_written_answers
+
+    prompts = {q: prompt for q, (_, prompt) in questions.items()}
     try:
-        found = dict(written.extract_written_answers(notebook, questions))
+        found = dict(extract_written_answers(notebook, list(questions), prompts))
     except Exception:  # noqa: BLE001 - untrusted notebook: a row with a status, never a crash
         return {q: ("malformed", "") for q in questions}
-    return {q: tuple(found.get(q, ("missing", ""))) for q in questions}  # type: ignore[misc]
+    return {
+        q: (str(found.get(q, ("missing", ""))[0]), str(found.get(q, ("", ""))[1]))
+        for q in questions
+    }

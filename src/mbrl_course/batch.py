@@ -94,7 +94,7 @@ class Settings:
     hide: list[Path] = field(default_factory=list)
     skip: SkipRule | None = None
     _tables: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
-    _manual: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    _manual: dict[str, dict[str, tuple[float, str]]] = field(default_factory=dict, repr=False)
     _digests: dict[str, str] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> dict[str, float]:
@@ -103,11 +103,15 @@ class Settings:
             self._tables[name] = question_table(self.autograders[name])
         return self._tables[name]
 
-    def manual(self, name: str) -> dict[str, float]:
-        """Manual (written) questions of `name` and their points (computed once)."""
+    def manual_rubrics(self, name: str) -> dict[str, tuple[float, str]]:
+        """Manual (written) questions of `name`: (points, prompt) each (read once)."""
         if name not in self._manual:
             self._manual[name] = manual_questions(self.autograders[name])
         return self._manual[name]
+
+    def manual(self, name: str) -> dict[str, float]:
+        """Manual (written) questions of `name` and their points."""
+        return {q: points for q, (points, _) in self.manual_rubrics(name).items()}
 
     def digest(self, name: str) -> str:
         """The autograder digest of `name` (computed once)."""
@@ -119,7 +123,7 @@ class Settings:
         """Compute tables and digests up front, in one thread, for the assignments named."""
         for name in {n for n in names if n in self.autograders}:
             self.table(name)
-            self.manual(name)
+            self.manual_rubrics(name)
             self.digest(name)
 
 
@@ -222,7 +226,7 @@ def _grade_into(job: Job, settings: Settings, scratch: Path, record: GradeRecord
         record.skipped = True
         return
     agdir = settings.autograders[name]
-    record.written = extract_written(prepared.notebook, list(settings.manual(name)))
+    record.written = extract_written(prepared.notebook, settings.manual_rubrics(name))
     limits = settings.limits
     if job.timeout is not None:
         limits = dataclasses.replace(limits, timeout_s=float(job.timeout))

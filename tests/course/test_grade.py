@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from mbrl_course import batch as batch_mod
-from mbrl_course import grade
+from mbrl_course import grade, written
 from mbrl_course.batch import Job, Settings, grade_batch
 from mbrl_course.grade import main
 from mbrl_course.gradebook_db import GradebookDB
@@ -584,19 +584,68 @@ def test_default_database_is_in_the_course_folder(env, monkeypatch, course_folde
         assert db.submission_ids() == ["s1.ipynb", "s2.ipynb", "s3.ipynb", "s4.ipynb"]
 
 
+def _add_written_question(env) -> None:
+    """Give the fixture autograder a 2-point written question q9 (rubrics.json, as built)."""
+    rubric = written.Rubric(
+        "q9", 2.0, "**Question 9.** Why plan?", (written.RubricItem("1", "a", 2.0),)
+    )
+    text = written.rubrics_json({"q9": rubric}, ASSIGNMENT)
+    (env["ag"] / ASSIGNMENT / written.RUBRICS_FILE).write_text(text)
+
+
+def _with_answer(answer: str | None, *code: str) -> str:
+    """A fixture notebook with the written block of q9 (None: no answer cell) after `code`."""
+    nb = nbformat.reads(notebook(*code), as_version=4)
+    locked = {"deletable": False, "editable": False}
+    nb.cells.append(
+        nbformat.v4.new_markdown_cell(
+            f"{written.BEGIN_MARKER}\n\n**Question 9.** Why plan?", metadata=locked
+        )
+    )
+    if answer is not None:
+        tags = {"tags": ["otter_answer_cell"]}
+        nb.cells.append(nbformat.v4.new_markdown_cell(answer, metadata=tags))
+    nb.cells.append(nbformat.v4.new_markdown_cell(written.END_MARKER, metadata=locked))
+    return nbformat.writes(nb)
+
+
+def test_written_answers_are_stored_and_exported(env, monkeypatch):
+    """Each submission's answer to a written question lands in the database with its status."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    _add_written_question(env)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    (d / "s1.ipynb").write_text(_with_answer("Planning *reuses* experience.", GOOD, "answer = 42"))
+    (d / "s2.ipynb").write_text(_with_answer(written.PLACEHOLDER, BAD, "answer = 42"))
+    assert _grade_cli(env, d, db_path) == 0
+    with GradebookDB.open(db_path) as db:
+        assert db.written_questions(ASSIGNMENT) == ["q9"]
+        rows = {r.submission_id: (r.status, r.text) for r in db.written_answers(ASSIGNMENT, "q9")}
+    assert rows["s1.ipynb"] == ("ok", "Planning *reuses* experience.")
+    assert rows["s2.ipynb"][0] == "empty" and rows["s3.ipynb"][0] == "missing"
+    doc = json.loads((env["tmp"] / "out" / "grades.json").read_text())
+    s1 = next(r for r in doc["submissions"] if r["submission"] == "s1.ipynb")
+    assert s1["written"]["q9"] == {
+        "status": "ok", "max_points": 2.0, "points": None, "items": [], "comment": "", "grader": "",
+    }  # fmt: skip
+    assert (
+        "not graded yet (2 points)" in (env["tmp"] / "out" / "feedback" / "s1.ipynb.md").read_text()
+    )
+
+
 def test_regrade_keeps_manual_scores_in_exports(env, monkeypatch):
     """A human's score survives a regrade of a changed file and shows in grades.csv."""
     monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    _add_written_question(env)
     d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    (d / "s2.ipynb").write_text(_with_answer("First try.", BAD, "answer = 42"))
     assert _grade_cli(env, d, db_path) == 0
     with GradebookDB.open(db_path) as db:
-        db.set_questions(ASSIGNMENT, {"q1": 3.0, "q2": 2.0}, {"q9": 2.0})
         db.set_manual_score(
-            "s2.ipynb", ASSIGNMENT, "q9", items=("a",), points=1.5, comment="", grader="ta",
+            "s2.ipynb", ASSIGNMENT, "q9", items=("1",), points=1.5, comment="", grader="ta",
             expected_version=0,
         )  # fmt: skip
-    (d / "s2.ipynb").write_text(notebook(GOOD, "answer = 42"))  # the student's fixed resubmission
-    monkeypatch.setattr(grade, "Settings", _with_manual(grade.Settings, {"q9": 2.0}))
+    # the student's fixed resubmission, regraded
+    (d / "s2.ipynb").write_text(_with_answer("Second try.", GOOD, "answer = 42"))
     assert _grade_cli(env, d, db_path) == 0
     with (env["tmp"] / "out" / "grades.csv").open() as fh:
         row = next(r for r in csv.DictReader(fh) if r["submission"] == "s2.ipynb")
@@ -604,16 +653,8 @@ def test_regrade_keeps_manual_scores_in_exports(env, monkeypatch):
         "3", "1.5", "5", "1.5", "6.5",
     )  # fmt: skip
     assert row["possible"] == "7"
-
-
-def _with_manual(cls, manual: dict[str, float]):
-    """A Settings subclass whose assignments have the manual questions `manual`."""
-
-    class WithManual(cls):
-        def manual(self, name: str) -> dict[str, float]:
-            return dict(manual)
-
-    return WithManual
+    with GradebookDB.open(db_path) as db:
+        assert db.written_of("s2.ipynb")["q9"] == ("ok", "Second try.")
 
 
 def test_resume_skips_unchanged_submissions_and_regrades_changed_ones(env, monkeypatch, capsys):
