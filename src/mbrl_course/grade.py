@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields
@@ -273,6 +274,13 @@ def _grade(
             file=sys.stderr,
         )
         return 130
+    except sqlite3.Error as exc:  # disk full, file locked for too long, ...
+        print(
+            f"mbrl-course grade: cannot write the gradebook {db.path}: {exc}; the submissions "
+            "stored before are kept (rerun with --resume once it is writable)",
+            file=sys.stderr,
+        )
+        return 2
     skipped = sum(r.skipped for r in records)
     rows, paths = export_db(db, args.out, scrubbers)
     batch_ids = {r.id for r in records}

@@ -711,3 +711,18 @@ def test_ctrl_c_mid_batch_keeps_finished_rows_and_resume_completes(env, monkeypa
     assert "2 submission(s) already graded" in capsys.readouterr().out
     with GradebookDB.open(db_path) as db:
         assert len(db.submission_ids()) == 4
+
+
+def test_gradebook_write_failure_is_a_clear_tool_error(env, monkeypatch, capsys):
+    """A database that cannot be written (disk full) stops with exit 2 and says what is kept."""
+    import sqlite3
+
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+
+    def full(self, *args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(GradebookDB, "record_result", full)
+    assert _grade_cli(env, _small_corpus(env), env["tmp"] / "gb.sqlite") == 2
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "--resume" in err
