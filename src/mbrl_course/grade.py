@@ -26,7 +26,7 @@ from .gradebook import STATUSES, GradeRecord, format_table
 from .gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError
 from .inputs import Shard, corpus_digest, shard_arg
 from .layout import course_root
-from .outputs import Scrubbers, check_out_dir, export_db
+from .outputs import Scrubbers, check_out_dir, claim_out_dir, export_db
 from .submissions import InputError, Submission, discover
 
 __all__ = ["Job", "Settings", "find_autograders", "grade_batch", "main"]
@@ -223,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs = [Path(p) for p in args.inputs]
         subs = discover(inputs)
         check_out_dir(args.out, inputs)
+        claim_out_dir(args.out)
         corpus = corpus_digest(subs)
         if args.shard is not None:
             subs = [s for s in subs if args.shard.holds(s.id)]
