@@ -48,14 +48,14 @@ def _positive_int(text: str) -> int:
     return value
 
 
-#: --option -> (Limits field, argparse type, unit shown in help)
+#: --option -> (Limits field, argparse type, unit shown in help and as the metavar)
 LIMIT_OPTIONS = {
     "--timeout": ("timeout_s", _positive_float, "s"),
     "--cell-timeout": ("cell_timeout_s", _positive_float, "s"),
     "--test-timeout": ("test_timeout_s", _positive_float, "s"),
     "--memory-mb": ("memory_mb", _positive_int, "MB"),
-    "--output-limit": ("output_limit_chars", _positive_int, "characters"),
-    "--max-restarts": ("max_restarts", _positive_int, ""),
+    "--output-limit": ("output_limit_chars", _positive_int, "chars"),
+    "--max-restarts": ("max_restarts", _positive_int, "N"),
 }
 _LIMIT_HELP = {
     "timeout_s": "wall-clock limit per submission",
@@ -80,12 +80,13 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
     defaults = Limits()
     for option, (name, kind, unit) in LIMIT_OPTIONS.items():
         value = getattr(defaults, name)
-        shown = (
-            f"{value:g} {unit}".strip()
-            if value is not None
-            else f"max(120 s, timeout/3) = {defaults.effective_test_timeout():g} s"
-        )
-        p.add_argument(option, dest=name, type=kind, default=value,
+        if value is None:
+            shown = f"max(120 s, timeout/3) = {defaults.effective_test_timeout():g} s"
+        elif unit == "N":
+            shown = str(value)
+        else:
+            shown = f"{value:g} {unit}" if isinstance(value, float) else f"{value} {unit}"
+        p.add_argument(option, dest=name, type=kind, default=value, metavar=unit.upper(),
                        help=f"{_LIMIT_HELP[name]} (default {shown})")  # fmt: skip
     p.add_argument(
         "--autograders",
