@@ -48,6 +48,14 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 #: --option -> (Limits field, argparse type, unit shown in help and as the metavar)
 LIMIT_OPTIONS = {
     "--timeout": ("timeout_s", _positive_float, "s"),
@@ -55,7 +63,7 @@ LIMIT_OPTIONS = {
     "--test-timeout": ("test_timeout_s", _positive_float, "s"),
     "--memory-mb": ("memory_mb", _positive_int, "MB"),
     "--output-limit": ("output_limit_chars", _positive_int, "chars"),
-    "--max-restarts": ("max_restarts", _positive_int, "N"),
+    "--max-restarts": ("max_restarts", _non_negative_int, "N"),
 }
 _LIMIT_HELP = {
     "timeout_s": "wall-clock limit per submission",
