@@ -429,6 +429,36 @@ def _answer(block: _Block) -> tuple[str, str]:
     return "ok", text
 
 
+def _match_prompt(
+    block: _Block, questions: Sequence[str], prompts: Mapping[str, str], taken: Mapping
+) -> str | None:
+    """The question whose prompt is `block`'s prompt (exactly, else as its first part)."""
+    mine = _normalise(block.prompt)
+    if not mine:
+        return None
+    free = [q for q in questions if q not in taken and prompts.get(q)]
+    for question in free:
+        if _normalise(prompts[question]) == mine:
+            return question
+    for question in free:
+        if _normalise(prompts[question]).startswith(mine):
+            return question
+    return None
+
+
+def _absorb_prompt_cells(block: _Block, prompt: str) -> None:
+    """Move leading 'answer' cells that are really the rest of a multi-cell prompt to the prompt.
+
+    Needed when cell metadata (otter's locks) was dropped, e.g. by the submission reader.
+    """
+    full = _normalise(prompt)
+    while block.answer_cells and _normalise(block.prompt) != full:
+        longer = _normalise(f"{block.prompt} {block.answer_cells[0]}")
+        if not full.startswith(longer):
+            break
+        block.prompt = f"{block.prompt}\n\n{block.answer_cells.pop(0).strip()}"
+
+
 def extract_written_answers(
     notebook: nbformat.NotebookNode,
     questions: Sequence[str],
@@ -452,11 +482,11 @@ def extract_written_answers(
     blocks = _blocks(cells)
     result: dict[str, tuple[str, str]] = {}
     if prompts:
-        by_prompt = {_normalise(prompts[q]): q for q in questions if prompts.get(q)}
         unmatched: list[_Block] = []
         for block in blocks:
-            question = by_prompt.get(_normalise(block.prompt))
-            if question is not None and question not in result:
+            question = _match_prompt(block, questions, prompts, result)
+            if question is not None:
+                _absorb_prompt_cells(block, prompts[question])
                 result[question] = _answer(block)
             else:
                 unmatched.append(block)
