@@ -26,8 +26,13 @@ DISPATCHED = {
     "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
     "review": ("mbrl_course.review.cli", "main", "grade written answers in the browser (rubrics)"),
     "written-pdf": ("mbrl_course.written_pdf", "main", "one PDF of written answers per submission"),
+    "corpus-report": (
+        "mbrl_course.corpus_report",
+        "main",
+        "share of the mistake corpus the public checks flag, per notebook",
+    ),
 }
-ACCEPTS_ROOT = {"run", "samples", "review", "written-pdf"}
+ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
