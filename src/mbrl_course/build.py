@@ -35,11 +35,8 @@ from pathlib import Path
 
 import nbformat
 
-<<<<<<< HEAD
 from . import rubrics as written_rubrics
-=======
 from . import student_folder
->>>>>>> main
 from .layout import AUTOGRADER_PACKAGES, STUDENT_PACKAGE, Layout
 
 MASTER_DIR_RE = re.compile(r"^\d{2}_[A-Za-z0-9_]+$")
