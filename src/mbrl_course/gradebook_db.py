@@ -8,7 +8,12 @@ review pages saving the same item see a :class:`Conflict` instead of overwriting
 
 Default location: ``<course root>/gradebook.sqlite`` (``--db PATH`` overrides it).
 
-Tables (schema version :data:`SCHEMA_VERSION`, upgraded in place by :data:`MIGRATIONS`):
+Longer than 400 lines on purpose: every SQL statement run against the file lives in this one
+class, so its transactions and its locking can be reviewed in one place (the schema itself is in
+:mod:`.gradebook_schema`).
+
+Tables (schema version :data:`SCHEMA_VERSION`, upgraded in place by the migrations in
+:mod:`.gradebook_schema`):
 
 * ``schema_version(version)``: one row, the version the file is at;
 * ``submissions``: one row per submission id: assignment, source path, content sha256,
@@ -30,7 +35,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +43,19 @@ from pathlib import Path
 from typing import Any
 
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
+
+from .gradebook_schema import SCHEMA_VERSION, SchemaError, migrate
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Conflict",
+    "GradebookDB",
+    "ManualScore",
+    "SchemaError",
+    "StoredSubmission",
+    "WrittenAnswerRow",
+    "migrate",
+]
 
 DEFAULT_DB_NAME = "gradebook.sqlite"
 WRITTEN_STATUSES = ("ok", "empty", "missing", "malformed")
@@ -52,10 +70,6 @@ class Conflict(Exception):
             f"at {current.updated_at} (version {current.version}) since you loaded it"
         )
         self.current = current
-
-
-class SchemaError(Exception):
-    """The file is not a gradebook this code can read (newer schema, not SQLite)."""
 
 
 @dataclass(frozen=True)
@@ -112,121 +126,6 @@ def now_utc() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-# ---- migrations: append only; never edit one that has shipped
-
-
-def _execute_all(con: sqlite3.Connection, script: str) -> None:
-    """Run `;`-separated statements inside the caller's transaction (``executescript`` would
-    commit first, breaking the all-or-nothing migration step)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            con.execute(statement)
-
-
-def _migration_1(con: sqlite3.Connection) -> None:
-    """The first schema: submissions, their test outcomes, manual scores."""
-    _execute_all(
-        con,
-        """
-        CREATE TABLE submissions (
-            id TEXT PRIMARY KEY,
-            assignment TEXT NOT NULL,
-            source TEXT NOT NULL DEFAULT '',
-            content_sha256 TEXT NOT NULL,
-            autograder_digest TEXT NOT NULL,
-            status TEXT NOT NULL,
-            reason TEXT NOT NULL DEFAULT '',
-            cell_errors TEXT NOT NULL DEFAULT '[]',
-            duration_s REAL NOT NULL DEFAULT 0,
-            timings TEXT NOT NULL DEFAULT '{}',
-            seconds REAL NOT NULL DEFAULT 0,
-            graded_at TEXT NOT NULL
-        );
-        CREATE TABLE outcomes (
-            submission_id TEXT NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
-            seq INTEGER NOT NULL,
-            question TEXT NOT NULL,
-            name TEXT NOT NULL,
-            test TEXT NOT NULL,
-            hidden INTEGER NOT NULL,
-            points REAL NOT NULL,
-            max_points REAL NOT NULL,
-            passed INTEGER NOT NULL,
-            message TEXT NOT NULL,
-            PRIMARY KEY (submission_id, seq)
-        );
-        CREATE TABLE manual_scores (
-            submission_id TEXT NOT NULL,
-            question TEXT NOT NULL,
-            assignment TEXT NOT NULL,
-            items TEXT NOT NULL,
-            points REAL NOT NULL,
-            comment TEXT NOT NULL,
-            grader TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            PRIMARY KEY (submission_id, question)
-        );
-        """,
-    )
-
-
-def _migration_2(con: sqlite3.Connection) -> None:
-    """Written answers, question tables, the sandbox isolation report, and key/value metadata."""
-    _execute_all(
-        con,
-        """
-        ALTER TABLE submissions ADD COLUMN isolation TEXT NOT NULL DEFAULT '{}';
-        CREATE TABLE written_answers (
-            submission_id TEXT NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
-            question TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('ok', 'empty', 'missing', 'malformed')),
-            text TEXT NOT NULL,
-            PRIMARY KEY (submission_id, question)
-        );
-        CREATE TABLE questions (
-            assignment TEXT NOT NULL,
-            question TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('auto', 'manual')),
-            points REAL NOT NULL,
-            position INTEGER NOT NULL,
-            PRIMARY KEY (assignment, question)
-        );
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE INDEX submissions_by_assignment ON submissions(assignment);
-        """,
-    )
-
-
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migration_1, _migration_2)
-"""Ordered: ``MIGRATIONS[k]`` takes a file from version ``k`` to ``k + 1``."""
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def migrate(con: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring the file to version `target` (each step in its own transaction); return the version."""
-    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = con.execute("SELECT version FROM schema_version").fetchone()
-    version = 0 if row is None else int(row[0])
-    if version > SCHEMA_VERSION:
-        raise SchemaError(
-            f"gradebook schema version {version} is newer than this mbrl-course "
-            f"({SCHEMA_VERSION}); upgrade mbrl-course"
-        )
-    while version < target:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            MIGRATIONS[version](con)
-            con.execute("DELETE FROM schema_version")
-            con.execute("INSERT INTO schema_version VALUES (?)", (version + 1,))
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        version += 1
-    return version
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on."""
     con = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
@@ -258,6 +157,24 @@ def _score_from_row(row: sqlite3.Row | tuple) -> ManualScore:
 _SCORE_COLS = (
     "submission_id, question, assignment, items, points, comment, grader, updated_at, version"
 )
+
+
+def _write_score(con: sqlite3.Connection, score: ManualScore) -> None:
+    """Insert or replace one manual score row (inside the caller's transaction)."""
+    con.execute(
+        f"INSERT OR REPLACE INTO manual_scores ({_SCORE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            score.submission_id,
+            score.question,
+            score.assignment,
+            json.dumps(list(score.items)),
+            score.points,
+            score.comment,
+            score.grader,
+            score.updated_at,
+            score.version,
+        ),
+    )
 
 
 class GradebookDB:
@@ -587,21 +504,7 @@ class GradebookDB:
                 updated_at=now_utc(),
                 version=stored + 1,
             )
-            con.execute(
-                f"INSERT OR REPLACE INTO manual_scores ({_SCORE_COLS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    score.submission_id,
-                    score.question,
-                    score.assignment,
-                    json.dumps(list(score.items)),
-                    score.points,
-                    score.comment,
-                    score.grader,
-                    score.updated_at,
-                    score.version,
-                ),
-            )
+            _write_score(con, score)
         return score
 
     def manual_scores(self, assignment: str) -> dict[tuple[str, str], ManualScore]:
@@ -615,18 +518,4 @@ class GradebookDB:
     def import_manual_score(self, score: ManualScore) -> None:
         """Store `score` exactly as given (its version and time kept): used by ``merge``."""
         with self._transaction() as con:
-            con.execute(
-                f"INSERT OR REPLACE INTO manual_scores ({_SCORE_COLS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    score.submission_id,
-                    score.question,
-                    score.assignment,
-                    json.dumps(list(score.items)),
-                    score.points,
-                    score.comment,
-                    score.grader,
-                    score.updated_at,
-                    score.version,
-                ),
-            )
+            _write_score(con, score)
