@@ -38,6 +38,6 @@ def test_disagreement_shapes_and_single_member(ensemble_disagreement):
         try:
             one = np.asarray(ensemble_disagreement(np.array([[0.3, 0.7]])), dtype=float)
         except (ZeroDivisionError, FloatingPointError, RuntimeWarning) as e:
-            raise AssertionError('a single member (K = 1) made ensemble_disagreement divide by zero ({}): with no pairs, return 0'.format(e))
+            raise AssertionError('a single member (K = 1) made ensemble_disagreement divide by zero ({}): with no pairs, return 0'.format(e)) from None
     assert one.size == 1 and np.isfinite(one).all() and (abs(float(one.reshape(-1)[0])) < 1e-12), 'a single member (K = 1) has nobody to disagree with: return 0, got {!r}'.format(one)
 

@@ -21,7 +21,7 @@ def test_bootstrap_counts_shape_and_total(bootstrap_counts):
         empty = np.asarray(bootstrap_counts(np.zeros((0, 4)), 3, 4), dtype=float)
         empty_list = np.asarray(bootstrap_counts([], 3, 4), dtype=float)
     except Exception as e:
-        raise AssertionError('bootstrap_counts crashed on an empty data set ({}: {}); the instructions say an empty data set gives all zeros'.format(type(e).__name__, e))
+        raise AssertionError('bootstrap_counts crashed on an empty data set ({}: {}); the instructions say an empty data set gives all zeros'.format(type(e).__name__, e)) from None
     for got in (empty, empty_list):
         assert got.shape == (3, 4, 3) and (not got.any()), 'an empty data set (an empty array or an empty list) should give all zeros of shape (3, 4, 3), got {!r}'.format(got)
 

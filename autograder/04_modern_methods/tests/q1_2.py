@@ -38,7 +38,7 @@ def test_disagreement_shapes_and_single_member(ensemble_disagreement):
         try:
             one = np.asarray(ensemble_disagreement(np.array([[0.3, 0.7]])), dtype=float)
         except (ZeroDivisionError, FloatingPointError, RuntimeWarning) as e:
-            raise AssertionError('a single member (K = 1) made ensemble_disagreement divide by zero ({}): with no pairs, return 0'.format(e))
+            raise AssertionError('a single member (K = 1) made ensemble_disagreement divide by zero ({}): with no pairs, return 0'.format(e)) from None
     assert one.size == 1 and np.isfinite(one).all() and (abs(float(one.reshape(-1)[0])) < 1e-12), 'a single member (K = 1) has nobody to disagree with: return 0, got {!r}'.format(one)
 
 @test_case(points=1.5, hidden=True)
@@ -83,6 +83,6 @@ def test_disagreement_single_member(ensemble_disagreement):
         try:
             got = np.asarray(ensemble_disagreement(np.full((1, 3, 2, 4), 0.25)), dtype=float)
         except (ZeroDivisionError, FloatingPointError, RuntimeWarning) as e:
-            raise AssertionError('a single member (K = 1) made ensemble_disagreement divide by zero ({}): return zeros when there are no pairs'.format(e))
+            raise AssertionError('a single member (K = 1) made ensemble_disagreement divide by zero ({}): return zeros when there are no pairs'.format(e)) from None
     assert got.shape == (3, 2) and np.isfinite(got).all() and (not got.any()), 'a single member of shape (1, 3, 2, 4) has disagreement 0 for each of the (3, 2) pairs (s, a); got {!r}'.format(got)
 

@@ -65,7 +65,7 @@ def test_uct_unvisited_first_without_division_by_zero(uct_select):
             try:
                 got = as_int(uct_select(visits, sums, 1.4), 'uct_select(...)')
             except (ZeroDivisionError, FloatingPointError, RuntimeWarning, ValueError) as e:
-                raise AssertionError('uct_select failed for visits={} ({}: {}): check for N_i = 0 first and return such a child before computing scores'.format(visits, type(e).__name__, e))
+                raise AssertionError('uct_select failed for visits={} ({}: {}): check for N_i = 0 first and return such a child before computing scores'.format(visits, type(e).__name__, e)) from None
         assert got in allowed, 'visits={}: the children {} were never visited, so one of them must be chosen before any visited child (got {})'.format(visits, list(allowed), got)
 
 @test_case(points=0.5, hidden=True)

@@ -10,7 +10,9 @@ def bootstrap_counts(transitions, n_states, n_actions):
     data = np.asarray(transitions, dtype=float)
     idx = np.random.randint(len(data), size=len(data))  # fine for arrays, but [] has no columns
     counts = np.zeros((n_states, n_actions, n_states))
-    np.add.at(counts, (data[idx, 0].astype(int), data[idx, 1].astype(int), data[idx, 3].astype(int)), 1)
+    np.add.at(
+        counts, (data[idx, 0].astype(int), data[idx, 1].astype(int), data[idx, 3].astype(int)), 1
+    )
     return counts
 
 

@@ -51,7 +51,9 @@ def random_shooting_action(model, state, horizon, n_candidates, gamma=1.0):
 
 
 def uct_select(visits, value_sums, c=1.4):
-    stats = {i: (float(n), float(w)) for i, (n, w) in enumerate(zip(visits, value_sums, strict=True))}
+    stats = {
+        i: (float(n), float(w)) for i, (n, w) in enumerate(zip(visits, value_sums, strict=True))
+    }
     unvisited = [i for i, (n, _) in stats.items() if n == 0]
     if unvisited:
         return unvisited[-1]
