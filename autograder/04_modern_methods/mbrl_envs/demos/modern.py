@@ -29,7 +29,7 @@ FREE = SLIPPERY.free_states()
 
 def random_walk_transitions(env, n_steps: int, seed: int = 0) -> np.ndarray:
     """(s, a, r, s') rows of a uniformly random walk that restarts at S after reaching G."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed=seed)
     s, _ = env.reset(seed=seed)
     rows = []
     for _ in range(n_steps):
@@ -55,7 +55,7 @@ def fit_ensemble(
 ) -> np.ndarray:
     """Members' P_k(s'|s,a), shape (K, S, A, S): bootstrap counts plus a random one-hot prior guess."""
     np.random.seed(seed)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed=seed)
     guesses = np.asarray(FREE)[rng.integers(len(FREE), size=(n_members, n_states, n_actions))]
     prior = np.zeros((n_members, n_states, n_actions, n_states))
     np.put_along_axis(prior, guesses[..., None], 1.0, axis=-1)
@@ -111,16 +111,16 @@ def behaviour_transitions(env, n_episodes: int = 30, eps: float = 0.3, seed: int
     q = np.zeros((env.n_states, env.n_actions))
     for _ in range(200):  # value iteration on the true model, only to define the behaviour
         q = T @ goal + 0.95 * T @ (q.max(axis=1) * (1 - goal))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed=seed)
     rows = []
     for _ in range(n_episodes):
         s, _ = env.reset(seed=int(rng.integers(1 << 30)))
         for _ in range(200):
             a = int(rng.integers(4)) if rng.random() < eps else int(q[s].argmax())
-            s2, r, terminated, _, _ = env.step(a)
+            s2, r, done, _, _ = env.step(a)
             rows.append((s, a, r, s2))
             s = s2
-            if terminated:
+            if done:
                 break
     return np.array(rows, dtype=float)
 
@@ -189,12 +189,13 @@ class DictModel:
         self.table[(int(s), int(a))] = (int(s_prime), float(r))
 
     def predict(self, s: int, a: int) -> tuple[Any, Any]:
-        return self.table.get((int(s), int(a)), (None, None))
+        key = (int(s), int(a))
+        return self.table.get(key, (None, None))
 
 
 def explored_model(n_steps: int = 3000, seed: int = 0) -> DictModel:
     """A DictModel of the Dyna maze filled by `n_steps` of uniformly random exploration."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed=seed)
     model = DictModel(MAZE.n_states, MAZE.n_actions)
     s, _ = MAZE.reset(seed=seed)
     for _ in range(n_steps):
@@ -207,7 +208,7 @@ def explored_model(n_steps: int = 3000, seed: int = 0) -> DictModel:
 
 def dyna_planning(model: DictModel, max_updates: int = 20000, alpha: float = 0.5, seed: int = 0):
     """Q-learning on transitions sampled from the model until the greedy path reaches G: (Q, updates)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed=seed)
     keys = list(model.table)
     q = np.zeros((MAZE.n_states, MAZE.n_actions))
     for n in range(1, max_updates + 1):
@@ -300,7 +301,7 @@ def mpc_vs_dyna(random_shooting_action: Callable, runs: int = 30):
 
 def show_branches(horizon: int = 4, n_rollouts: int = 8, seed: int = 3):
     """Real states (blue) and imagined rollouts of horizon H branched from them (orange)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed=seed)
     model = explored_model()
     real, s = [MAZE.start_state], MAZE.reset(seed=seed)[0]
     for _ in range(12):  # a short real trajectory: the replay buffer
@@ -378,7 +379,7 @@ def horizon_errors(
     P_pi, r_pi = np.einsum("sa,sat->st", pi, T), (pi * R).sum(axis=1)
     v_true = np.linalg.solve(np.eye(env.n_states) - gamma * P_pi, r_pi)
     starts = [s for s in env.free_states() if s not in env.goal_states]
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed=seed)
     errors = np.zeros((reps, max_h + 1))
     for k in range(reps):
         T_hat, R_hat = learned_tables(env, T, n_real, rng)
