@@ -83,6 +83,11 @@ def check_student(master: nbformat.NotebookNode, student: nbformat.NotebookNode)
                 f"written question (status {status!r})"
             )
     for cell in student.cells:
+        metadata = cell.get("metadata", {})
+        if "otter_answer_cell" in metadata.get("tags", []) and metadata.get("editable") is False:
+            problems.append(
+                f"an answer cell is locked (editable: false): {cell.source.strip()[:50]!r}"
+            )
         if cell.cell_type == "markdown" and PLACEHOLDER in cell.source:
             if cell.get("metadata", {}).get("editable") is False:
                 problems.append(

@@ -138,3 +138,14 @@ def test_check_written_without_master_is_silent(tmp_path):
     """An assignment without a master folder (autograder only) has nothing to check."""
     shutil.rmtree(tmp_path)
     assert check_written(tmp_path / "x.ipynb", tmp_path / "y.ipynb") == []
+
+
+def test_locked_answer_cell_is_reported(tmp_path):
+    """An answer cell made read-only in the student notebook fails the check."""
+    layout = _build(tmp_path, q4_manual=True)
+    student_path = layout.assignments / "00_tiny" / "00_tiny.ipynb"
+    student = nbformat.read(student_path, as_version=4)
+    answer = next(c for c in student.cells if "otter_answer_cell" in c.metadata.get("tags", []))
+    answer.metadata["editable"] = False
+    nbformat.write(student, student_path)
+    assert any("locked" in p for p in _check(layout))
