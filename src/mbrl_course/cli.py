@@ -36,7 +36,7 @@ DISPATCHED = {
         "share of the mistake corpus the public checks flag, per notebook",
     ),
 }
-ACCEPTS_ROOT = {"run", "samples", "review", "written-pdf", "corpus-report"}
+ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
