@@ -17,15 +17,12 @@ from mbrl_course.written_checks import check_master, check_written
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "course" / "fixtures_build" / "solutions" / "00_tiny" / "00_tiny.ipynb"
-RUBRIC_Q3 = "**Rubric** (1 point):\n\n- (0.5 pts) Names a reason.\n- (0.5 pts) One sentence."
 RUBRIC_Q4 = "**Rubric** (2 points):\n\n- (1 pt) The trade.\n- (1 pt) An example."
 
 
 def _written_master(q4_manual: bool) -> nbformat.NotebookNode:
     """The tiny fixture master with a rubric on q3 and a q5_3-like written question q4."""
-    nb = nbformat.read(TINY, as_version=4)
-    solution = next(c for c in nb.cells if c.source.startswith("**SOLUTION:**"))
-    solution.source += "\n\n" + RUBRIC_Q3
+    nb = nbformat.read(TINY, as_version=4)  # its q3 carries a 1-point rubric
     end = max(i for i, c in enumerate(nb.cells) if c.source.startswith("# END QUESTION"))
     nb.cells[end + 1 : end + 1] = [
         new_raw_cell(
