@@ -46,6 +46,7 @@ bench: setup
 	$(PY) bench/fig8_2.py
 	$(PY) bench/notebooks.py
 	$(PY) bench/grading.py
+	$(PY) bench/review.py
 
 clean:
 	rm -rf build .pytest_cache
