@@ -45,6 +45,7 @@ lint: setup
 bench: setup
 	$(PY) bench/fig8_2.py
 	$(PY) bench/notebooks.py
+	$(PY) bench/checks.py
 	$(PY) bench/grading.py
 	$(PY) bench/review.py
 

@@ -26,7 +26,7 @@ from .gradebook import STATUSES, GradeRecord, format_table
 from .gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError
 from .inputs import Shard, corpus_digest, shard_arg
 from .layout import course_root
-from .outputs import Scrubbers, check_out_dir, export_db
+from .outputs import Scrubbers, check_out_dir, claim_out_dir, export_db
 from .submissions import InputError, Submission, discover
 
 __all__ = ["Job", "Settings", "find_autograders", "grade_batch", "main"]
@@ -48,14 +48,22 @@ def _positive_int(text: str) -> int:
     return value
 
 
-#: --option -> (Limits field, argparse type, unit shown in help)
+def _non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+#: --option -> (Limits field, argparse type, unit shown in help and as the metavar)
 LIMIT_OPTIONS = {
     "--timeout": ("timeout_s", _positive_float, "s"),
     "--cell-timeout": ("cell_timeout_s", _positive_float, "s"),
     "--test-timeout": ("test_timeout_s", _positive_float, "s"),
     "--memory-mb": ("memory_mb", _positive_int, "MB"),
-    "--output-limit": ("output_limit_chars", _positive_int, "characters"),
-    "--max-restarts": ("max_restarts", _positive_int, ""),
+    "--output-limit": ("output_limit_chars", _positive_int, "chars"),
+    "--max-restarts": ("max_restarts", _non_negative_int, "N"),
 }
 _LIMIT_HELP = {
     "timeout_s": "wall-clock limit per submission",
@@ -80,12 +88,13 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
     defaults = Limits()
     for option, (name, kind, unit) in LIMIT_OPTIONS.items():
         value = getattr(defaults, name)
-        shown = (
-            f"{value:g} {unit}".strip()
-            if value is not None
-            else f"max(120 s, timeout/3) = {defaults.effective_test_timeout():g} s"
-        )
-        p.add_argument(option, dest=name, type=kind, default=value,
+        if value is None:
+            shown = f"max(120 s, timeout/3) = {defaults.effective_test_timeout():g} s"
+        elif unit == "N":
+            shown = str(value)
+        else:
+            shown = f"{value:g} {unit}" if isinstance(value, float) else f"{value} {unit}"
+        p.add_argument(option, dest=name, type=kind, default=value, metavar=unit.upper(),
                        help=f"{_LIMIT_HELP[name]} (default {shown})")  # fmt: skip
     p.add_argument(
         "--autograders",
@@ -223,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs = [Path(p) for p in args.inputs]
         subs = discover(inputs)
         check_out_dir(args.out, inputs)
+        claim_out_dir(args.out)
         corpus = corpus_digest(subs)
         if args.shard is not None:
             subs = [s for s in subs if args.shard.holds(s.id)]

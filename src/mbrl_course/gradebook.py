@@ -30,7 +30,7 @@ import csv
 import io
 import json
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
@@ -153,6 +153,7 @@ class GradeRecord:
 
     def to_json(self) -> dict:
         """JSON-ready dict of this row (see :func:`write_json`)."""
+        earned = self.questions
         return {
             "submission": self.id,
             "source": self.source,
@@ -166,7 +167,7 @@ class GradeRecord:
             "manual": self.manual_total,
             "manual_possible": self.manual_possible,
             "questions": {
-                q: {"points": self.questions.get(q, 0.0), "max_points": m}
+                q: {"points": earned.get(q, 0.0), "max_points": m}
                 for q, m in self.possible_per_question.items()
             },
             "written": {
@@ -180,7 +181,7 @@ class GradeRecord:
                 }
                 for q, m in self.manual_max.items()
             },
-            "tests": [asdict(t) for t in self.tests],
+            "tests": [dict(vars(t)) for t in self.tests],
             "isolation": self.result.isolation,
             "cell_errors": self.result.cell_errors,
             "seconds": round(self.seconds, 3),
@@ -306,8 +307,10 @@ def _cut(text: str, width: int) -> str:
 def format_table(records: list[GradeRecord], width: int | None = None) -> str:
     """The gradebook as a plain-text table, one block per assignment, fitted to `width`.
 
-    Per-question columns are shown when they fit; reasons go in the last column when at least
-    40 characters remain for them, otherwise in a list of notes under the table.
+    `score` is the auto-graded score; a `written` column (when the assignment has written
+    questions) shows the manual points so far, ``?`` while some are not graded. Per-question
+    columns are shown when they fit; reasons go in the last column when at least 40 characters
+    remain for them, otherwise in a list of notes under the table.
     """
     if width is None:
         width = max(80, shutil.get_terminal_size((120, 24)).columns)
@@ -320,19 +323,25 @@ def format_table(records: list[GradeRecord], width: int | None = None) -> str:
         qcols = question_columns(rows)
         id_w = min(max(len("submission"), *(len(r.id) for r in rows)), 40)
         q_ws = [max(len(q), 4) for q in qcols]
-        fixed = id_w + 2 + 8 + 2 + 11 + 2
+        has_written = any(r.manual_max for r in rows)
+        fixed = id_w + 2 + 8 + 2 + 11 + 2 + (9 if has_written else 0)
         if fixed + sum(w + 1 for w in q_ws) > width:  # too wide: drop per-question columns
             qcols, q_ws = [], []
         used = fixed + sum(w + 1 for w in q_ws)
         inline = width - used - 1 >= 40
         head = f"{'submission':<{id_w}}  {'status':<8}  {'score':>11}  "
+        head += f"{'written':>7}  " if has_written else ""
         head += "".join(f"{q:>{w}} " for q, w in zip(qcols, q_ws, strict=True))
         head += " reason" if inline else ""
         lines = [f"== {name} ==", head.rstrip(), "-" * min(width, max(len(head), used))]
         notes = []
         for r in rows:
-            score = f"{points_str(r.total)}/{points_str(r.possible)}"
+            score = f"{points_str(r.auto_total)}/{points_str(r.auto_possible)}"
             line = f"{_cut(r.id, id_w):<{id_w}}  {r.status:<8}  {score:>11}  "
+            if has_written:
+                done = len(r.manual) >= len(r.manual_max)
+                got = points_str(r.manual_total) if done else "?"
+                line += f"{got + '/' + points_str(r.manual_possible):>7}  "
             per_q = r.questions
             own = r.possible_per_question
             line += "".join(

@@ -50,6 +50,16 @@ def check_out_dir(out: Path, inputs: Sequence[Path]) -> None:
             )
 
 
+def claim_out_dir(out: Path) -> None:
+    """Create `out` (checked by :func:`check_out_dir`) and mark it as ours before anything is
+    written into it, so a run interrupted before its exports can be resumed into it."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / OUT_MARKER).write_text(
+        "This folder is written by `mbrl-course`; its files are replaced on each run.\n",
+        encoding="utf-8",
+    )
+
+
 class Scrubbers:
     """One :class:`CodeScrubber` per assignment (hidden test code never reaches students)."""
 
@@ -76,11 +86,7 @@ def write_outputs(
 ) -> dict[str, Path]:
     """Write grades.csv, grades.json and feedback/*.md for `records` under `out`."""
     scrubbers = scrubbers or Scrubbers({})
-    out.mkdir(parents=True, exist_ok=True)
-    (out / OUT_MARKER).write_text(
-        "This folder is written by `mbrl-course`; its files are replaced on each run.\n",
-        encoding="utf-8",
-    )
+    claim_out_dir(out)
     fb_dir = out / "feedback"
     if fb_dir.is_dir():  # our own folder (marker checked): drop feedback of earlier batches
         for old in fb_dir.glob("*.md"):

@@ -266,6 +266,11 @@ def solution_problems(run: GradingRun, expected_possible: float) -> list[str]:
     result = run.result
     if result.status != Status.GRADED:
         return [f"solution not graded: {result.status} {result.reason}"]
+    if result.cell_errors:
+        cells = "; ".join(
+            f"{e.get('label', e.get('cell'))}: {e.get('type')}" for e in result.cell_errors[:5]
+        )
+        return [f"the solution raises errors while it is graded: {cells}"]
     if run.score != expected_possible or run.possible != expected_possible:
         return [
             f"solution earns {run.score:g}/{run.possible:g}, expected "

@@ -726,3 +726,21 @@ def test_gradebook_write_failure_is_a_clear_tool_error(env, monkeypatch, capsys)
     assert _grade_cli(env, _small_corpus(env), env["tmp"] / "gb.sqlite") == 2
     err = capsys.readouterr().err
     assert "disk is full" in err and "--resume" in err
+
+
+def test_interrupted_shard_run_resumes_into_its_own_out_folder(env, monkeypatch, capsys):
+    """A shard's --out holds its database; after Ctrl-C the same command with --resume works."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, out = _small_corpus(env), env["tmp"] / "shard0"
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    argv = [str(d), "-a", ASSIGNMENT, "-o", str(out), "--shard", "0/1", "--no-progress"]
+    argv += ["--autograders", str(env["ag"])]
+    with monkeypatch.context() as m:
+        m.setattr(GradebookDB, "record_result", interrupted)
+        assert main(argv) == 130
+    assert (out / "gradebook.sqlite").is_file()
+    assert main([*argv, "--resume"]) == 0, capsys.readouterr().err
+    assert len(list((out / "feedback").glob("*.md"))) == 4

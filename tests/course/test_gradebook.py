@@ -220,3 +220,14 @@ def test_json_rows_carry_isolation_and_written_details(tmp_path):
         row["written"]["q4"]["items"] == ["names replay"] and row["written"]["q5"]["points"] is None
     )
     assert doc["assignments"]["02_dyna"]["written"] == {"q4": 2.0, "q5": 1.0}
+
+
+def test_table_shows_auto_score_and_written_progress():
+    """The table's score is auto-graded; written points show '?' until every item is graded."""
+    bob = with_written(sample_records()[0])
+    text = format_table([bob], width=120)
+    head, row = text.splitlines()[1], text.splitlines()[3]
+    assert "written" in head
+    assert " 2/3 " in row and " ?/3 " in row  # q5 not graded yet
+    bob.manual["q5"] = ManualScore(bob.id, "02_dyna", "q5", (), 1.0, "", "ta", "t", 1)
+    assert " 2.5/3 " in format_table([bob], width=120).splitlines()[3]
