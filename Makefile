@@ -47,6 +47,7 @@ bench: setup
 	$(PY) bench/notebooks.py
 	$(PY) bench/checks.py
 	$(PY) bench/grading.py
+	$(PY) bench/review.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -95,3 +95,17 @@ def test_cli_written_pdf(submissions, tmp_path, capsys):
 def test_pdf_names_follow_the_submission_id(sid, name):
     """PDF names are the file-safe submission id, so bulk uploads can be matched to students."""
     assert pdf_name(sid) == name
+
+
+def test_damaged_answer_block_is_reported_as_malformed(tmp_path):
+    """A notebook whose END QUESTION marker was deleted gives a malformed status with the text."""
+    nb = nbformat.read(STUDENT, as_version=4)
+    answer = next(c for c in nb.cells if "Type your answer" in c.source)
+    answer.source = "Recovered words."
+    end = next(c for c in nb.cells if c.source.startswith("<!-- END QUESTION -->"))
+    end.source = end.source.replace("<!-- END QUESTION -->", "")
+    nbformat.write(nb, tmp_path / "erin.ipynb")
+    [(sid, status, path)] = written_pdfs([tmp_path / "erin.ipynb"], NAME, AUTOGRADER, tmp_path)
+    assert "malformed" in status
+    text = _text(path)
+    assert "[malformed]" in text and "Recovered words." in text

@@ -249,8 +249,7 @@ def create_app(reviewer: Reviewer) -> Flask:
             return jsonify(error=f"bad request: {exc}"), 400
         if question not in reviewer.questions(assignment):
             return jsonify(error=f"{assignment} has no written question {question}"), 404
-        rows = reviewer.db.written_answers(assignment, question)
-        if submission_id not in {row.submission_id for row in rows}:
+        if submission_id not in set(reviewer.db.submission_ids(assignment)):
             return jsonify(error=f"no submission {submission_id} of {assignment}"), 404
         rubric = reviewer.rubric(assignment, question)
         by_id = {i.id: i for i in (rubric.items if rubric else ())}
