@@ -8,7 +8,9 @@ For each assignment ``NN_topic`` (built by ``mbrl-course build``):
     the assignment folder) and earns 0 autograded points;
 (c) nothing in ``assignments/NN/`` leaks solutions, hidden tests, hidden answers or the reference
     (``scan_leaks``);
-(d) the solution's execution time (target <= 60 s) and grading time (target <= 90 s) are reported.
+(d) the solution's execution time (target <= 60 s) and grading time (target <= 90 s) are reported;
+(e) the solution earns the same with its ``demo`` cells skipped as with them run
+    (:mod:`mbrl_course.demo_check`).
 
 Grading uses the trusted runner ``mbrl_grader.runner.grade_notebook`` (engine ``trusted``) or
 ``otter run`` on the autograder zip (engine ``otter``); ``auto`` picks the trusted runner when it
@@ -32,6 +34,7 @@ from pathlib import Path
 import nbformat
 
 from .build import Layout, discover_masters
+from .demo_check import demo_problems
 from .inject import defined_names
 
 EXEC_TARGET_S = 60.0
@@ -528,6 +531,9 @@ def validate_assignment(
             + "; ".join(sol.failures or ["(no failed test reported)"])
             + (f"; reason: {sol.reason}" if sol.reason else "")
         )
+    if sol.engine == "trusted":
+        say(f"[{name}] grading the solution with demo cells run and skipped")
+        report.problems += demo_problems(ag_dir / f"{name}.ipynb", ag_dir)
     say(f"[{name}] grading the blank student notebook")
     report.blank = grade(student_dir / f"{name}.ipynb", ag_dir, engine)
     if report.blank.score != 0:

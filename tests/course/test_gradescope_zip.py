@@ -122,3 +122,29 @@ def test_committed_zip_grades_the_solution_in_full(name: str | None, tmp_path: P
     )
     possible = expected_possible(ag)
     assert scores(results) == (possible, possible), json.dumps(results, indent=1)[:4000]
+
+
+def test_build_keeps_demo_tags_in_both_notebooks(built: Layout) -> None:
+    """otter assign and the build's normalisation keep a master cell's `demo` tag for the runner."""
+    from mbrl_grader.runner import demo_cells
+
+    for folder in (built.assignments, built.autograder):
+        nb = folder / FIXTURE / f"{FIXTURE}.ipynb"
+        (index,) = demo_cells(nb)
+        source = json.loads(nb.read_text())["cells"][index]["source"]
+        assert "double(21)" in "".join(source)
+
+
+def test_zip_skips_demo_cells(built: Layout, tmp_path: Path) -> None:
+    """Through run_autograder, a tagged demo cell that would hang is skipped: full marks at once."""
+    solution = built.autograder / FIXTURE / f"{FIXTURE}.ipynb"
+    nb = json.loads(solution.read_text())
+    for cell in nb["cells"]:
+        if "demo" in cell["metadata"].get("tags", []):
+            cell["source"] = "while True:\n    pass\n"
+    hanging = tmp_path / f"{FIXTURE}.ipynb"
+    hanging.write_text(json.dumps(nb))
+    zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
+    results = run_like_gradescope(zip_path, hanging, tmp_path / "autograder")
+    assert scores(results) == (5, 5)
+    assert results["output"] == "Status: graded.", results["output"]
