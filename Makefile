@@ -12,7 +12,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The review page's end-to-end tests drive Debian's Chromium (playwright cannot download browsers
+# here). Installed once, quietly; skipped when /usr/bin/chromium exists.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "need $(CHROMIUM): install chromium" >&2; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+setup: $(STAMP) $(CHROMIUM)
 
 # Build the assignments from the masters, grade the bundled sample submissions, print the gradebook.
 run: setup

@@ -27,20 +27,20 @@ from __future__ import annotations
 import argparse
 import ast
 import functools
-import io
 import json
 import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from itertools import combinations
 from pathlib import Path
 
 import nbformat
 import numpy as np
-from copydetect import CodeFingerprint, compare_files
-from copydetect.utils import filter_code, get_token_coverage, hashed_kgrams
+from copydetect import compare_files
+from copydetect.utils import filter_code, get_token_coverage, winnow
 
 from .inject import defined_names
 from .layout import default_layout
@@ -68,7 +68,7 @@ class Document:
     code: str
     cells: list[int] = field(default_factory=list)
     """Numbers (among code cells, as the student sees them) of the cells included."""
-    fingerprint: CodeFingerprint | None = None
+    fingerprint: Fingerprint | None = None
 
 
 @dataclass(frozen=True)
@@ -136,24 +136,59 @@ def _document_text(cells: list[tuple[int, str]]) -> str:
     return "\n\n".join(f"# --- code cell {number} ---\n{src.rstrip()}" for number, src in cells)
 
 
-def fingerprint(doc_id: str, code: str, boilerplate: set[int] | None = None) -> CodeFingerprint:
-    """copydetect's fingerprint of ``code`` (Python), with the ``boilerplate`` hashes removed.
+@dataclass
+class Fingerprint:
+    """A document's winnowed fingerprints: the attributes copydetect's ``compare_files`` reads."""
 
-    Boilerplate is removed here rather than by copydetect, whose removal keeps the repeats of a
-    fingerprint that occurs several times in one document.
+    k: int
+    raw_code: str
+    filtered_code: str
+    offsets: np.ndarray
+    hashes: set[int]
+    hash_idx: dict[int, list[int]]
+    token_coverage: float
+
+
+def kgram_hashes(filtered: str, k: int = NOISE_THRESHOLD) -> np.ndarray:
+    """Hashes of every k-gram of normalised code, the same in every process.
+
+    copydetect hashes with Python's ``hash``, which is salted per process (PYTHONHASHSEED), so
+    winnowing would keep other fingerprints in every run and scores would move a little from
+    one run to the next; an unkeyed BLAKE2 digest makes a report reproducible.
     """
-    fp = CodeFingerprint(
-        f"{doc_id}.py",
-        NOISE_THRESHOLD,
-        GUARANTEE_THRESHOLD - NOISE_THRESHOLD + 1,
-        fp=io.StringIO(code),
-        language="python",
+    if len(filtered) < k:
+        return np.zeros(0, dtype=np.int64)
+    return np.array(
+        [
+            int.from_bytes(blake2b(filtered[i : i + k].encode(), digest_size=8).digest(), "little")
+            - 2**63
+            for i in range(len(filtered) - k + 1)
+        ],
+        dtype=np.int64,
     )
-    if boilerplate:
-        fp.hashes = fp.hashes - boilerplate
-        fp.hash_idx = {h: i for h, i in fp.hash_idx.items() if h not in boilerplate}
-        fp.token_coverage = get_token_coverage(fp.hash_idx, fp.k, len(fp.filtered_code))
-    return fp
+
+
+def fingerprint(doc_id: str, code: str, boilerplate: set[int] | None = None) -> Fingerprint:
+    """Fingerprint ``code`` (Python) as copydetect does, without the ``boilerplate`` hashes.
+
+    copydetect's own pieces (pygments normalisation ``filter_code``, ``winnow``) with a stable
+    hash (:func:`kgram_hashes`); boilerplate is removed here rather than by copydetect, whose
+    removal keeps the repeats of a fingerprint that occurs several times in one document.
+    """
+    filtered, offsets = filter_code(code, f"{doc_id}.py", "python")
+    hashes = kgram_hashes(filtered)
+    hash_idx: dict[int, list[int]] = {}
+    if len(hashes):
+        selected, idx = winnow(
+            hashes, GUARANTEE_THRESHOLD - NOISE_THRESHOLD + 1, remove_duplicates=False
+        )
+        for h, i in zip(selected.tolist(), idx.tolist(), strict=True):
+            if not boilerplate or h not in boilerplate:
+                hash_idx.setdefault(h, []).append(i)
+    coverage = get_token_coverage(hash_idx, NOISE_THRESHOLD, len(filtered))
+    return Fingerprint(
+        NOISE_THRESHOLD, code, filtered, offsets, set(hash_idx), hash_idx, float(coverage)
+    )
 
 
 def boilerplate_hashes(student_code: Sequence[str], names: set[str] | None = None) -> set[int]:
@@ -170,7 +205,7 @@ def boilerplate_hashes(student_code: Sequence[str], names: set[str] | None = Non
     hashes: set[int] = set()
     for text in texts:
         filtered, _offsets = filter_code(_MAGIC.sub("", text), "handout.py", "python")
-        hashes.update(int(h) for h in hashed_kgrams(filtered, NOISE_THRESHOLD))
+        hashes.update(kgram_hashes(filtered).tolist())
     return hashes
 
 

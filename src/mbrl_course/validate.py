@@ -9,7 +9,9 @@ For each assignment ``NN_topic`` (built by ``mbrl-course build``):
 (c) nothing in ``assignments/NN/`` leaks solutions, hidden tests, hidden answers or the reference
     (``scan_leaks``);
 (d) the solution's execution time (target <= 60 s) and grading time (target <= 90 s) are reported;
-(e) the solution earns the same with its ``demo`` cells skipped as with them run
+(e) every written (manual) question has an editable answer cell and a rubric adding up to its points
+    (``written_checks``).
+(f) the solution earns the same with its ``demo`` cells skipped as with them run
     (:mod:`mbrl_course.demo_check`).
 
 Grading uses the trusted runner ``mbrl_grader.runner.grade_notebook`` (engine ``trusted``, the
@@ -37,6 +39,7 @@ from .build import discover_masters
 from .demo_check import demo_problems
 from .layout import Layout
 from .leaks import scan_leaks
+from .written_checks import check_written
 
 EXEC_TARGET_S = 60.0
 GRADE_TARGET_S = 90.0
@@ -227,6 +230,8 @@ def validate_assignment(
     report.expected_possible = expected_possible(ag_dir)
     if report.expected_possible <= 0:
         report.problems.append("the autograder has no autograded points")
+    master = layout.solutions / name / f"{name}.ipynb"
+    report.problems += check_written(master, student_dir / f"{name}.ipynb")  # issue 12
 
     with tempfile.TemporaryDirectory(prefix=f"mbrl-validate-{name}-") as tmp:
         tmp_path = Path(tmp)

@@ -7,6 +7,9 @@ import builtins
 import csv
 import functools
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -156,3 +159,23 @@ def test_cli_writes_ranked_csv_and_self_contained_html(
     assert "<mark>" in page and 'id="pair-1"' in page and "broken.ipynb" in page
     assert "http://" not in page and "https://" not in page  # nothing loaded from a CDN
     assert "<script" not in page
+
+
+def test_fingerprints_are_the_same_in_every_process() -> None:
+    """Scores are reproducible: fingerprints do not depend on Python's per-process hash salt."""
+    code = "def f(x):\n    total = 0\n    for i in range(x):\n        total += i * i\n    return total\n"
+    script = (
+        "from mbrl_course.similarity import fingerprint\n"
+        f"print(sorted(fingerprint('a', {code!r}).hashes))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert runs == {f"{sorted(similarity.fingerprint('a', code).hashes)}\n"}
