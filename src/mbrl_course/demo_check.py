@@ -15,12 +15,21 @@ from mbrl_grader.results import Limits, SubmissionResult
 from mbrl_grader.runner import demo_cells, grade_notebook
 
 
-def demo_problems(notebook: Path, autograder_dir: Path, limits: Limits | None = None) -> list[str]:
-    """Grade ``notebook`` with demo cells skipped and run; return the differences (none: ``[]``)."""
+def demo_problems(
+    notebook: Path,
+    autograder_dir: Path,
+    limits: Limits | None = None,
+    skipped: SubmissionResult | None = None,
+) -> list[str]:
+    """Grade ``notebook`` with demo cells skipped and run; return the differences (none: ``[]``).
+
+    ``skipped``: the grading with demos skipped, when the caller already has it (validate).
+    """
     demos = demo_cells(notebook)
     if not demos:
         return []
-    skipped = grade_notebook(notebook, autograder_dir, limits)
+    if skipped is None:
+        skipped = grade_notebook(notebook, autograder_dir, limits)
     run = grade_notebook(notebook, autograder_dir, limits, run_demos=True)
     return compare(skipped, run)
 

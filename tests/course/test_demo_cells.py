@@ -78,3 +78,10 @@ def test_slow_correct_solution_keeps_full_marks_under_default_limits() -> None:
     assert res.status == "graded" and res.reason == ""
     assert res.score == res.possible == 10.0
     assert res.timings["execute_s"] >= 3.0  # the slow setup cell really ran
+
+
+def test_demo_check_reuses_a_grading_it_is_given() -> None:
+    """validate hands over its own grading (demos skipped); the check grades only with demos run."""
+    given = grade_notebook(NB / "demo_dependency.ipynb", AG, SHORT_CELLS)
+    problems = demo_problems(NB / "demo_solution.ipynb", AG, SHORT_CELLS, skipped=given)
+    assert len(problems) == 1 and "8/10 with demo cells skipped and 10/10" in problems[0]
