@@ -42,7 +42,7 @@ DISPATCHED = {
         "pairwise similarity of graded code (copy check), table + CSV + HTML",
     ),
 }
-ACCEPTS_ROOT = {"run", "samples", "review", "written-pdf", "corpus-report", "similarity"}
+ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf", "similarity"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 

@@ -30,7 +30,7 @@ import csv
 import io
 import json
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
@@ -153,6 +153,7 @@ class GradeRecord:
 
     def to_json(self) -> dict:
         """JSON-ready dict of this row (see :func:`write_json`)."""
+        earned = self.questions
         return {
             "submission": self.id,
             "source": self.source,
@@ -166,7 +167,7 @@ class GradeRecord:
             "manual": self.manual_total,
             "manual_possible": self.manual_possible,
             "questions": {
-                q: {"points": self.questions.get(q, 0.0), "max_points": m}
+                q: {"points": earned.get(q, 0.0), "max_points": m}
                 for q, m in self.possible_per_question.items()
             },
             "written": {
@@ -180,7 +181,7 @@ class GradeRecord:
                 }
                 for q, m in self.manual_max.items()
             },
-            "tests": [asdict(t) for t in self.tests],
+            "tests": [dict(vars(t)) for t in self.tests],
             "isolation": self.result.isolation,
             "cell_errors": self.result.cell_errors,
             "seconds": round(self.seconds, 3),

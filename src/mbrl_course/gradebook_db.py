@@ -134,6 +134,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         con.close()
         raise SchemaError(f"{path} is not a gradebook database ({exc})") from None
+    # WAL + NORMAL: a commit survives a crash or kill of this process (what Ctrl-C and a
+    # killed batch need); only a power cut may drop the last commits, never corrupt the file
+    con.execute("PRAGMA synchronous=NORMAL")
     con.execute("PRAGMA foreign_keys=ON")
     con.execute("PRAGMA busy_timeout=30000")
     return con

@@ -12,17 +12,15 @@ from pathlib import Path
 
 import nbformat
 
-from .written import (
-    PLACEHOLDER,
+from .rubrics import (
     RubricError,
-    extract_written_answers,
-    find_rubric_header,
     master_questions,
     parse_rubric,
     question_prompt,
     rubric_cell_index,
     split_rubric,
 )
+from .written import PLACEHOLDER, extract_written_answers
 
 
 def _looks_written(nb: nbformat.NotebookNode, question) -> str:
@@ -85,6 +83,11 @@ def check_student(master: nbformat.NotebookNode, student: nbformat.NotebookNode)
                 f"written question (status {status!r})"
             )
     for cell in student.cells:
+        metadata = cell.get("metadata", {})
+        if "otter_answer_cell" in metadata.get("tags", []) and metadata.get("editable") is False:
+            problems.append(
+                f"an answer cell is locked (editable: false): {cell.source.strip()[:50]!r}"
+            )
         if cell.cell_type == "markdown" and PLACEHOLDER in cell.source:
             if cell.get("metadata", {}).get("editable") is False:
                 problems.append(
@@ -103,6 +106,3 @@ def check_written(master_path: Path, student_path: Path) -> list[str]:
     if student_path.is_file():
         problems += check_student(master, nbformat.read(student_path, as_version=4))
     return problems
-
-
-__all__ = ["check_master", "check_student", "check_written", "find_rubric_header"]

@@ -175,3 +175,31 @@ def test_cli_refuses_a_missing_database(tmp_path, capsys):
     """`mbrl-course review` without a gradebook says what to run first."""
     assert review_cli.main(["--root", str(tmp_path), "--db", str(tmp_path / "none.sqlite")]) == 2
     assert "mbrl-course grade" in capsys.readouterr().err
+
+
+def test_cli_serves_on_localhost_with_a_token(tmp_path):
+    """`mbrl-course review` prints a 127.0.0.1 URL with a token; the page loads, 403 without it."""
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    with GradebookDB.open(tmp_path / "gb.sqlite") as d:
+        populate(d, 2)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mbrl_course.cli", "--root", str(tmp_path), "review",
+         "--db", str(tmp_path / "gb.sqlite"), "--grader", "bob"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        line = proc.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line)
+        assert url, line
+        with urllib.request.urlopen(url.group(0), timeout=30) as response:
+            assert response.status == 200 and A in response.read().decode()
+        with pytest.raises(urllib.error.HTTPError, match="403"):
+            urllib.request.urlopen(url.group(0).split("?")[0], timeout=30)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

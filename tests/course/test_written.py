@@ -210,3 +210,17 @@ def test_extract_handles_end_and_begin_merged_in_one_cell():
         "ok",
         "two",
     )
+
+
+def test_extract_multi_cell_prompt_without_metadata():
+    """A two-cell prompt whose locks were stripped is not mistaken for the answer (with prompts)."""
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(f"{BEGIN_MARKER}\n\n**Q1.** Part one."),
+            new_markdown_cell("Part two of the prompt."),
+            new_markdown_cell("The answer."),
+            new_markdown_cell(f"{END_MARKER}"),
+        ]
+    )
+    prompts = {"a": "**Q1.** Part one.\n\nPart two of the prompt."}
+    assert extract_written_answers(nb, ["a"], prompts) == {"a": ("ok", "The answer.")}

@@ -17,15 +17,12 @@ from mbrl_course.written_checks import check_master, check_written
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "course" / "fixtures_build" / "solutions" / "00_tiny" / "00_tiny.ipynb"
-RUBRIC_Q3 = "**Rubric** (1 point):\n\n- (0.5 pts) Names a reason.\n- (0.5 pts) One sentence."
 RUBRIC_Q4 = "**Rubric** (2 points):\n\n- (1 pt) The trade.\n- (1 pt) An example."
 
 
 def _written_master(q4_manual: bool) -> nbformat.NotebookNode:
     """The tiny fixture master with a rubric on q3 and a q5_3-like written question q4."""
-    nb = nbformat.read(TINY, as_version=4)
-    solution = next(c for c in nb.cells if c.source.startswith("**SOLUTION:**"))
-    solution.source += "\n\n" + RUBRIC_Q3
+    nb = nbformat.read(TINY, as_version=4)  # its q3 carries a 1-point rubric
     end = max(i for i, c in enumerate(nb.cells) if c.source.startswith("# END QUESTION"))
     nb.cells[end + 1 : end + 1] = [
         new_raw_cell(
@@ -121,10 +118,10 @@ def test_check_master_reports_rubric_problems(rubric, message):
     assert len(problems) == 1 and "q4" in problems[0] and message in problems[0], problems
 
 
-def test_committed_masters_01_and_02_pass():
-    """Notebooks 01 and 02 have well-formed rubrics and answer cells for every written question."""
+def test_committed_masters_pass():
+    """Every committed master has well-formed rubrics and answer cells for every written question."""
     layout = default_layout(REPO)
-    for name in ("01_model_learning", "02_dyna"):
+    for name in ("01_model_learning", "02_dyna", "03_model_errors", "04_modern_methods"):
         assert _check_real(layout, name) == [], name
 
 
@@ -138,3 +135,14 @@ def test_check_written_without_master_is_silent(tmp_path):
     """An assignment without a master folder (autograder only) has nothing to check."""
     shutil.rmtree(tmp_path)
     assert check_written(tmp_path / "x.ipynb", tmp_path / "y.ipynb") == []
+
+
+def test_locked_answer_cell_is_reported(tmp_path):
+    """An answer cell made read-only in the student notebook fails the check."""
+    layout = _build(tmp_path, q4_manual=True)
+    student_path = layout.assignments / "00_tiny" / "00_tiny.ipynb"
+    student = nbformat.read(student_path, as_version=4)
+    answer = next(c for c in student.cells if "otter_answer_cell" in c.metadata.get("tags", []))
+    answer.metadata["editable"] = False
+    nbformat.write(student, student_path)
+    assert any("locked" in p for p in _check(layout))

@@ -86,7 +86,7 @@ class Reviewer:
         """The assignments this session reviews."""
         if self._assignments is not None:
             return list(self._assignments)
-        return [a for a in self.db.assignments() if self.questions(a)]
+        return [a for a in self.db.assignments() if self.questions(a) and self.db.submission_ids(a)]
 
     def questions(self, assignment: str) -> list[str]:
         """Written questions of `assignment`: the database's list, else the rubrics'."""
