@@ -85,3 +85,37 @@ def test_demo_check_reuses_a_grading_it_is_given() -> None:
     given = grade_notebook(NB / "demo_dependency.ipynb", AG, SHORT_CELLS)
     problems = demo_problems(NB / "demo_solution.ipynb", AG, SHORT_CELLS, skipped=given)
     assert len(problems) == 1 and "8/10 with demo cells skipped and 10/10" in problems[0]
+
+
+def test_batch_reader_keeps_the_demo_tag_only() -> None:
+    """`mbrl-course grade` rebuilds each notebook: the demo tag survives, other metadata does not."""
+    from mbrl_course.submissions import parse_notebook
+
+    nb = json.loads((NB / "demo_solution.ipynb").read_text())
+    nb["cells"][7]["metadata"]["tags"] = ["demo", "student-note"]
+    nb["cells"][8]["metadata"]["collapsed"] = True
+    clean = parse_notebook(json.dumps(nb).encode()).notebook
+    assert clean.cells[7].metadata == {"tags": ["demo"]}
+    assert clean.cells[8].metadata == {"tags": ["demo"]}
+    assert all(not c.metadata for i, c in enumerate(clean.cells) if i not in (7, 8))
+
+
+def test_batch_grading_skips_demo_cells(tmp_path: Path) -> None:
+    """Through `mbrl-course grade`, the hanging demo is skipped: full marks, nothing to report."""
+    import csv
+
+    from mbrl_course import grade
+
+    (tmp_path / "ag").mkdir()
+    (tmp_path / "ag" / "toy").symlink_to(AG)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "s.ipynb").write_text((NB / "demo_solution.ipynb").read_text())
+    out = tmp_path / "out"
+    args = [str(subs), "--assignment", "toy", "--autograders", str(tmp_path / "ag")]
+    rc = grade.main([*args, "--out", str(out), "--cell-timeout", "3", "--no-progress"])
+    assert rc == 0
+    with (out / "grades.csv").open() as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["status"] == "graded" and float(row["auto"]) == 10.0, row
+    assert "time limit" not in row["reason"], row["reason"]
