@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run figures test build lint bench clean
+.PHONY: setup run run-all figures test build lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,13 @@ $(CHROMIUM):
 
 setup: $(STAMP)
 
-# Build the assignments from the masters, grade the bundled sample submissions, print the gradebook.
+# Build the assignments from the masters, grade a representative handful of the bundled samples
+# (one correct, one buggy, one malformed, one hostile per notebook), print the gradebook.
 run: setup
+	$(VENV)/bin/mbrl-course run --quick
+
+# The same with every sample (about 100 submissions, four of them deliberate infinite loops).
+run-all: setup
 	$(VENV)/bin/mbrl-course run
 
 figures: setup
@@ -49,6 +54,7 @@ bench: setup
 	$(PY) bench/checks.py
 	$(PY) bench/grading.py
 	$(PY) bench/review.py
+	$(PY) bench/similarity.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import grading_options, student_folder
 from . import rubrics as written_rubrics
-from . import student_folder
 from .layout import AUTOGRADER_PACKAGES, STUDENT_PACKAGE, Layout
 
 MASTER_DIR_RE = re.compile(r"^\d{2}_[A-Za-z0-9_]+$")
@@ -174,6 +174,7 @@ def check_master_config(master: Path, config: dict) -> None:
     tests = config.get("tests") or {}
     if tests.get("files") is not True or tests.get("ok_format") is not False:
         problems.append("tests: must be {files: true, ok_format: false}")
+    problems += grading_options.problems(config)
     if problems:
         raise BuildError(f"{master}: " + "; ".join(problems))
 
@@ -283,8 +284,12 @@ def make_otter_zip(ag_dir: Path, stage: Path, config: dict, zip_path: Path) -> N
             shutil.rmtree(ag_dir / package, ignore_errors=True)
 
 
-def rewrite_zip(src_zip: Path, dst_zip: Path) -> list[str]:
-    """Copy otter's zip deterministically, swapping in our run_autograder; return entry names."""
+def rewrite_zip(src_zip: Path, dst_zip: Path, grading_config: bytes = b"") -> list[str]:
+    """Copy otter's zip deterministically, swapping in our run_autograder; return entry names.
+
+    ``grading_config`` (the course options, :mod:`mbrl_course.grading_options`) is added as
+    ``mbrl_grading.json``.
+    """
     entries: dict[str, bytes] = {}
     with zipfile.ZipFile(src_zip) as zf:
         for info in zf.infolist():
@@ -303,6 +308,8 @@ def rewrite_zip(src_zip: Path, dst_zip: Path) -> list[str]:
             raise BuildError(f"otter's autograder zip lacks {required}")
     entries["run_autograder"] = RUN_AUTOGRADER.encode()
     entries["run_otter.py"] = RUN_OTTER.encode()
+    if grading_config:
+        entries[grading_options.GRADING_CONFIG_FILE] = grading_config
     write_deterministic_zip(dst_zip, entries)
     return sorted(entries)
 
@@ -332,6 +339,7 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
     with tempfile.TemporaryDirectory(prefix=f"mbrl-build-{name}-") as tmp:
         tmp_path = Path(tmp)
         staged = stage_master(master, tmp_path / "stage" / name, layout)
+        grading_options.strip_from_master(staged)
         rubrics = written_rubrics.prepare_master_for_build(staged)  # issue 12: rubrics as data
         result = tmp_path / "result"
         run_otter_assign(staged, result)
@@ -363,7 +371,7 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
         _copy_files(otter_ag / "mbrl_envs", ag_out / "mbrl_envs")
         for extra in ("otter_config.json", "requirements.txt"):
             shutil.copyfile(otter_ag / extra, ag_out / extra)
-        rewrite_zip(raw_zip, ag_out / f"{name}-autograder.zip")
+        rewrite_zip(raw_zip, ag_out / f"{name}-autograder.zip", grading_options.zip_config(config))
         (ag_out / written_rubrics.RUBRICS_FILE).write_text(
             written_rubrics.rubrics_json(rubrics, name), encoding="utf-8"
         )

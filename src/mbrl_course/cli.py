@@ -9,6 +9,7 @@
     mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_course.samples:main)
     mbrl-course review [--assignment NN]        rubric grading page (mbrl_course.review.cli:main)
     mbrl-course written-pdf SUBS --assignment NN --out DIR   PDFs for Gradescope
+    mbrl-course similarity SUBS --assignment NN copy check of graded code (mbrl_course.similarity)
 
 `grade`, `run`, `merge`, `export` and `samples` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -35,8 +36,13 @@ DISPATCHED = {
         "main",
         "share of the mistake corpus the public checks flag, per notebook",
     ),
+    "similarity": (
+        "mbrl_course.similarity",
+        "main",
+        "pairwise similarity of graded code (copy check), table + CSV + HTML",
+    ),
 }
-ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf"}
+ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf", "similarity"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 

@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only", action="append", metavar="NAME", help="only this assignment (repeatable)"
     )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="grade a representative handful per assignment (one correct, one buggy, one "
+        "malformed, one hostile sample; what `make run` does) instead of every sample",
+    )
     add_common_options(p)
     return p
 
@@ -70,8 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ToolError(
                 f"no assignments to sample under {root / 'assignments'}; run `mbrl-course build`"
             )
+        total = sum(len(c.expected) for c in corpus.values())
+        if args.quick:
+            corpus = samples_mod.quick_selection(corpus)
         print(
-            f"samples: {sum(len(c.expected) for c in corpus.values())} submissions in {root / 'samples'}/"
+            f"samples: {sum(len(c.expected) for c in corpus.values())} of {total} submissions "
+            f"in {root / 'samples'}/"
+            + (" (--quick: a handful per assignment)" if args.quick else "")
         )
         settings = settings_from_args(args, args.autograders or root / "autograder")
         missing = sorted(set(corpus) - set(settings.autograders))

@@ -324,6 +324,36 @@ def load(samples_root: Path) -> dict[str, Corpus]:
     return corpora
 
 
+#: ``make run``'s handful per assignment: which samples stand for each kind (first match wins).
+QUICK_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("correct", ("correct_",)),
+    ("buggy", ("bug_",)),
+    ("malformed", ("invalid_json.ipynb",)),
+    ("hostile", ("attack_", "os_exit.ipynb")),
+)
+
+
+def quick_selection(corpora: dict[str, Corpus]) -> dict[str, Corpus]:
+    """The representative handful ``make run`` grades: per assignment one correct, one buggy,
+    one malformed and one hostile sample (an ``attack_`` variant, else the ``os_exit`` one).
+
+    Deterministic (first file by name for each kind); the deliberate infinite loop is left out
+    because it costs its whole time limit. The full corpus is graded by ``make test``
+    (tests/course/test_samples.py) and ``mbrl-course run`` without ``--quick``.
+    """
+    picked: dict[str, Corpus] = {}
+    for name, corpus in corpora.items():
+        chosen: dict[str, dict] = {}
+        for _kind, prefixes in QUICK_KINDS:
+            for prefix in prefixes:
+                match = next((f for f in sorted(corpus.expected) if f.startswith(prefix)), None)
+                if match is not None:
+                    chosen[match] = corpus.expected[match]
+                    break
+        picked[name] = Corpus(corpus.name, corpus.folder, dict(sorted(chosen.items())))
+    return picked
+
+
 def jobs_for(corpora: dict[str, Corpus], exclude_status: Sequence[str] = ()) -> list[Job]:
     """Grading jobs for every sample: forced assignment, per-sample time limit where set."""
     from .batch import Job

@@ -265,8 +265,9 @@ def parse_notebook(data: bytes) -> PreparedNotebook:
     """Validate notebook bytes and rebuild a clean nbformat-4 notebook from them.
 
     The rebuilt notebook keeps the cells' types and sources (outputs, attachments and cell
-    metadata are dropped: grading re-executes the code anyway) and only the `otter` part of the
-    notebook metadata. A missing or custom kernelspec is irrelevant: no Jupyter kernel is used.
+    metadata are dropped: grading re-executes the code anyway; only a code cell's ``demo`` tag is
+    kept, so that the runner skips demo cells) and only the `otter` part of the notebook metadata.
+    A missing or custom kernelspec is irrelevant: no Jupyter kernel is used.
     """
     if not data.strip():
         raise InvalidSubmission(
@@ -304,6 +305,10 @@ def parse_notebook(data: bytes) -> PreparedNotebook:
         src = _source(cell.get("source", ""))
         if kind == "code":
             new = nbformat.v4.new_code_cell(src)
+            meta = cell.get("metadata")
+            tags = meta.get("tags") if isinstance(meta, dict) else None
+            if isinstance(tags, list) and "demo" in tags:  # the runner skips demo cells
+                new.metadata["tags"] = ["demo"]
         elif kind == "markdown":
             new = nbformat.v4.new_markdown_cell(src)
         elif kind == "raw":

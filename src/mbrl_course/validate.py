@@ -11,6 +11,8 @@ For each assignment ``NN_topic`` (built by ``mbrl-course build``):
 (d) the solution's execution time (target <= 60 s) and grading time (target <= 90 s) are reported;
 (e) every written (manual) question has an editable answer cell and a rubric adding up to its points
     (``written_checks``).
+(f) the solution earns the same with its ``demo`` cells skipped as with them run
+    (:mod:`mbrl_course.demo_check`).
 
 Grading uses the trusted runner ``mbrl_grader.runner.grade_notebook`` (engine ``trusted``, the
 default) or ``otter run`` on the autograder zip (engine ``otter``); both give a
@@ -34,6 +36,7 @@ import nbformat
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
 
 from .build import discover_masters
+from .demo_check import demo_problems
 from .layout import Layout
 from .leaks import scan_leaks
 from .written_checks import check_written
@@ -251,6 +254,11 @@ def validate_assignment(
     say(f"[{name}] grading the solution")
     report.solution = grade(ag_dir / f"{name}.ipynb", ag_dir, engine)
     report.problems += solution_problems(report.solution, report.expected_possible)
+    if report.solution.engine == "trusted":
+        say(f"[{name}] grading the solution with its demo cells run")
+        report.problems += demo_problems(
+            ag_dir / f"{name}.ipynb", ag_dir, skipped=report.solution.result
+        )
     say(f"[{name}] grading the blank student notebook")
     report.blank = grade(student_dir / f"{name}.ipynb", ag_dir, engine)
     report.problems += blank_problems(report.blank)

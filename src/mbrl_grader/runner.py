@@ -7,13 +7,14 @@ the ``.ipynb`` JSON is read.
 
 Command line (used by the batch grader, one subprocess per submission)::
 
-    python -m mbrl_grader.runner NOTEBOOK AUTOGRADER_DIR [--timeout S] [--json OUT]
+    python -m mbrl_grader.runner NOTEBOOK AUTOGRADER_DIR [--timeout S] [--run-demos] [--json OUT]
 
 prints (or writes to OUT) the :class:`~mbrl_grader.results.SubmissionResult` as JSON (the one
 schema, documented in :mod:`mbrl_grader.results`), exit code 0 whenever a result was produced
 (whatever the submission did). Limits come as :class:`~mbrl_grader.results.Limits`.
 
 ``message`` of a hidden test is its assertion/exception message only, never its source.
+Code cells tagged ``demo`` in their cell metadata are skipped (see :func:`grade_notebook`).
 """
 
 from __future__ import annotations
@@ -55,8 +56,24 @@ class InvalidNotebook(Exception):
     """The submission is not a readable Jupyter notebook."""
 
 
+DEMO_TAG = "demo"
+"""Cell metadata tag of a master code cell whose output no grade depends on (skipped when grading)."""
+
+
 def read_code_cells(notebook_path: str | os.PathLike[str]) -> list[tuple[int, str]]:
     """``[(cell_index, source)]`` of the code cells; plain JSON parsing, nothing executed."""
+    return [(i, src) for i, src, _tags in read_code_cells_with_tags(notebook_path)]
+
+
+def demo_cells(notebook_path: str | os.PathLike[str]) -> set[int]:
+    """Notebook indices of the code cells tagged ``demo`` in their cell metadata."""
+    return {i for i, _src, tags in read_code_cells_with_tags(notebook_path) if DEMO_TAG in tags}
+
+
+def read_code_cells_with_tags(
+    notebook_path: str | os.PathLike[str],
+) -> list[tuple[int, str, frozenset[str]]]:
+    """``[(cell_index, source, tags)]`` of the code cells; malformed tags count as no tags."""
     p = Path(notebook_path)
     try:
         if p.stat().st_size > MAX_NOTEBOOK_BYTES:
@@ -75,7 +92,10 @@ def read_code_cells(notebook_path: str | os.PathLike[str]) -> list[tuple[int, st
             src = "".join(s for s in src if type(s) is str)
         if type(src) is not str:
             raise InvalidNotebook(f"cell {i} has an invalid source")
-        cells.append((i, src))
+        meta = c.get("metadata")
+        tags = meta.get("tags") if type(meta) is dict else None
+        tags = frozenset(t for t in tags if type(t) is str) if type(tags) is list else frozenset()
+        cells.append((i, src, tags))
     return cells
 
 
@@ -114,12 +134,18 @@ def grade_notebook(
     *,
     support_files: Sequence[str] = ("mbrl_envs",),
     hide_paths: Sequence[str | os.PathLike[str]] = (),
+    run_demos: bool = False,
 ) -> SubmissionResult:
     """Grade one notebook: run it in the sandbox, then run every test case here with proxies.
 
     ``limits.timeout_s`` bounds everything (status ``timeout`` when exceeded); ``cell_timeout_s``
     bounds each notebook cell; each test case gets ``limits.effective_test_timeout()``, after
     which the worker is restarted so the remaining tests still run.
+
+    Code cells tagged ``demo`` (cell metadata) are not run unless ``run_demos``: no grade depends
+    on them (``validate`` proves it for the solution), and a student's broken code inside a demo
+    would otherwise cost minutes per submission. A cell whose tag the student removed runs under
+    the normal limits.
     """
     limits = limits or Limits()
     t0 = time.monotonic()
@@ -127,9 +153,11 @@ def grade_notebook(
     nb_path = Path(notebook_path).resolve()
     ag_dir = Path(autograder_dir).resolve()
     try:
-        cells = read_code_cells(nb_path)
+        tagged = read_code_cells_with_tags(nb_path)
     except InvalidNotebook as e:
         return SubmissionResult(Status.INVALID, str(e), duration_s=time.monotonic() - t0)
+    cells = [(i, src) for i, src, _tags in tagged]
+    demos = set() if run_demos else {i for i, _src, tags in tagged if DEMO_TAG in tags}
     try:
         cases = load_tests(ag_dir)
     except Exception as e:
@@ -164,6 +192,7 @@ def grade_notebook(
             stderr_path=str(private / "worker.stderr"),
             deadline=deadline,
         )
+        session.skip |= demos
         try:
             return _grade(session, cases, cells, t0, deadline, limits)
         finally:
@@ -204,8 +233,9 @@ def _grade(
     limits: Limits,
 ) -> SubmissionResult:
     t_exec = time.monotonic()
+    demos_skipped = len(session.skip)
     run = session.start()
-    timings = {"execute_s": time.monotonic() - t_exec}
+    timings = {"execute_s": time.monotonic() - t_exec, "demo_cells_skipped": float(demos_skipped)}
     first = session.first_run or run
     report = dict(first.report)
     if first.report.get("problems"):
@@ -356,6 +386,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--output-limit", type=int, default=defaults.output_limit_chars)
     ap.add_argument("--max-restarts", type=int, default=defaults.max_restarts)
     ap.add_argument("--hide", action="append", default=[], help="extra path to hide")
+    ap.add_argument(
+        "--run-demos",
+        action="store_true",
+        help="also run the cells tagged demo (skipped by default)",
+    )
     ap.add_argument("--json", dest="json_out", default=None)
     ns = ap.parse_args(argv)
     limits = Limits(
@@ -367,7 +402,9 @@ def main(argv: list[str] | None = None) -> int:
         max_restarts=ns.max_restarts,
     )
     try:
-        result = grade_notebook(ns.notebook, ns.autograder_dir, limits, hide_paths=ns.hide)
+        result = grade_notebook(
+            ns.notebook, ns.autograder_dir, limits, hide_paths=ns.hide, run_demos=ns.run_demos
+        )
     except Exception as e:  # the tool itself failed: still produce a row
         result = SubmissionResult(Status.ERROR, f"grader failure: {type(e).__name__}: {e}"[:500])
     text = json.dumps(result.to_dict(), indent=1)

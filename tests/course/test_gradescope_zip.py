@@ -33,6 +33,8 @@ def run_like_gradescope(
 ) -> dict:
     """Unpack `zip_path` as Gradescope does under `root`, grade `submission`, return results.json.
 
+    `submission` is a notebook, or a folder whose contents are the upload.
+
     Instead of running setup.sh (which installs Miniforge), the entry point is pointed at this
     virtualenv's python through MBRL_AUTOGRADER_PYTHON. With `otter_grade`, an empty
     results/results.pkl is present first, as `otter grade` (Docker) arranges it.
@@ -42,7 +44,10 @@ def run_like_gradescope(
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(root / "source")
     (root / "submission_metadata.json").write_text("{}")
-    shutil.copyfile(submission, root / "submission" / submission.name)
+    if submission.is_dir():  # an upload of several files
+        shutil.copytree(submission, root / "submission", dirs_exist_ok=True)
+    else:
+        shutil.copyfile(submission, root / "submission" / submission.name)
     shutil.copyfile(root / "source" / "run_autograder", root / "run_autograder")
     (root / "run_autograder").chmod(0o755)
     if otter_grade:
@@ -118,3 +123,75 @@ def test_committed_zip_grades_the_solution_in_full(name: str | None, tmp_path: P
     )
     possible = expected_possible(ag)
     assert scores(results) == (possible, possible), json.dumps(results, indent=1)[:4000]
+
+
+def test_build_keeps_demo_tags_in_both_notebooks(built: Layout) -> None:
+    """otter assign and the build's normalisation keep a master cell's `demo` tag for the runner."""
+    from mbrl_grader.runner import demo_cells
+
+    for folder in (built.assignments, built.autograder):
+        nb = folder / FIXTURE / f"{FIXTURE}.ipynb"
+        (index,) = demo_cells(nb)
+        source = json.loads(nb.read_text())["cells"][index]["source"]
+        assert "double(21)" in "".join(source)
+
+
+def test_zip_skips_demo_cells(built: Layout, tmp_path: Path) -> None:
+    """Through run_autograder, a tagged demo cell that would hang is skipped: full marks at once."""
+    solution = built.autograder / FIXTURE / f"{FIXTURE}.ipynb"
+    nb = json.loads(solution.read_text())
+    for cell in nb["cells"]:
+        if "demo" in cell["metadata"].get("tags", []):
+            cell["source"] = "while True:\n    pass\n"
+    hanging = tmp_path / f"{FIXTURE}.ipynb"
+    hanging.write_text(json.dumps(nb))
+    zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
+    results = run_like_gradescope(zip_path, hanging, tmp_path / "autograder")
+    assert scores(results) == (5, 5) and results["output"].startswith("Status: graded.")
+    assert "time limit" not in results["output"], results["output"]
+
+
+def test_zip_ships_the_visibility_option_and_applies_it(built: Layout, tmp_path: Path) -> None:
+    """The master's `mbrl: hidden_visibility` reaches the zip and the hidden tests' visibility."""
+    zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
+    with zipfile.ZipFile(zip_path) as zf:
+        shipped = json.loads(zf.read("mbrl_grading.json"))
+        otter_config = json.loads(zf.read("otter_config.json"))
+    assert shipped == {"assignment_name": FIXTURE, "hidden_visibility": "after_due_date"}
+    assert "mbrl" not in otter_config
+    solution = built.autograder / FIXTURE / f"{FIXTURE}.ipynb"
+    results = run_like_gradescope(zip_path, solution, tmp_path / "autograder")
+    visibility = {t["name"]: t["visibility"] for t in results["tests"]}
+    assert visibility == {
+        "q1 - 1": "visible",
+        "q1 - 2": "after_due_date",
+        "q2 - 1": "visible",
+        "q2 - 2": "after_due_date",
+    }
+
+
+def test_zip_grades_the_assignments_notebook_among_others(built: Layout, tmp_path: Path) -> None:
+    """An upload with another assignment's notebook first by name grades the right one in full."""
+    upload = tmp_path / "upload"
+    (upload / "sub").mkdir(parents=True)
+    other = json.loads((built.assignments / FIXTURE / f"{FIXTURE}.ipynb").read_text())
+    other["metadata"]["otter"]["assignment_name"] = "01_model_learning"
+    (upload / "00_aaa_first.ipynb").write_text(json.dumps(other))
+    shutil.copyfile(built.autograder / FIXTURE / f"{FIXTURE}.ipynb", upload / "sub" / "mine.ipynb")
+    zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
+    results = run_like_gradescope(zip_path, upload, tmp_path / "autograder")
+    assert scores(results) == (5, 5) and results["output"].startswith("Status: graded.")
+    assert "otter assignment metadata" not in results["output"]  # chosen by its metadata
+
+
+def test_zip_reports_an_ambiguous_upload(built: Layout, tmp_path: Path) -> None:
+    """Two different notebooks of the assignment give status invalid, naming both, and no score."""
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    shutil.copyfile(built.autograder / FIXTURE / f"{FIXTURE}.ipynb", upload / "solution.ipynb")
+    shutil.copyfile(built.assignments / FIXTURE / f"{FIXTURE}.ipynb", upload / "blank.ipynb")
+    zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
+    results = run_like_gradescope(zip_path, upload, tmp_path / "autograder")
+    assert results["score"] == 0.0 and results["tests"] == []
+    assert results["output"].startswith("Status: invalid. ambiguous upload")
+    assert "blank.ipynb, solution.ipynb" in results["output"]
