@@ -5,6 +5,7 @@
     mbrl-course grade ...                       batch grading (mbrl_course.grade:main)
     mbrl-course run ...                         `make run` pipeline (mbrl_course.grade:run_main)
     mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_course.samples:main)
+    mbrl-course audit [--assignment NN] ...     mutation audit (mbrl_course.audit.cli:main)
 
 `grade` and `run` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -22,8 +23,13 @@ DISPATCHED = {
     "grade": ("mbrl_course.grade", "main", "grade submissions in batch (see `grade --help`)"),
     "run": ("mbrl_course.grade", "run_main", "build, grade the samples, print the gradebook"),
     "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
+    "audit": (
+        "mbrl_course.audit.cli",
+        "main",
+        "mutation-test the hidden tests (see `audit --help`)",
+    ),
 }
-ACCEPTS_ROOT = {"run", "samples"}
+ACCEPTS_ROOT = {"run", "samples", "audit"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
