@@ -136,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.write_json(json_path, whole)
         (out / "REPORT.md").write_text(report.report_markdown(whole), encoding="utf-8")
         print(f"wrote {out / 'REPORT.md'} and {json_path}")
+        if out.resolve() == (root / "audit").resolve() and (root / "README.md").is_file():
+            report.update_readme(root / "README.md", whole)
     return 1 if ns.strict and bad else 0
 
 
