@@ -43,6 +43,7 @@ def auditor_for(root: Path, name: str) -> AssignmentAuditor:
         variants_dir=root / "tests" / "submissions" / name,
         equivalents=inputs.load_equivalents(inputs.equivalents_path(root, name)),
         hide=tuple(str(root / d) for d in ("solutions", "autograder", "tests", "samples")),
+        master=root / "solutions" / name / f"{name}.ipynb",
     )
 
 

@@ -210,11 +210,37 @@ def has_markers(nb: nbformat.NotebookNode) -> bool:
     )
 
 
+def zero_point_names(master: Path) -> dict[str, str]:
+    """Names defined inside a master's 0-point questions: ``{name: question}``.
+
+    Such code is not graded in this notebook (e.g. a model pasted from an earlier notebook, graded
+    there); the tests use it only as a helper, so its mutants say nothing about this notebook.
+    """
+    import yaml
+
+    nb = nbformat.read(master, as_version=4)
+    names: dict[str, str] = {}
+    question: dict | None = None
+    for cell in nb.cells:
+        text = cell.source.strip()
+        if cell.cell_type == "raw" and text.startswith("# BEGIN QUESTION"):
+            question = yaml.safe_load(text) or {}
+        elif cell.cell_type == "raw" and text.startswith("# END QUESTION"):
+            question = None
+        elif cell.cell_type == "code" and question is not None and not question.get("points"):
+            for name in defined_names(python_source(cell.source)):
+                names[name] = str(question.get("name"))
+    return names
+
+
 class AssignmentNotebook:
     """The solution notebook of one assignment with its questions and graded definitions."""
 
-    def __init__(self, notebook_path: Path, autograder_dir: Path) -> None:
+    def __init__(
+        self, notebook_path: Path, autograder_dir: Path, master: Path | None = None
+    ) -> None:
         self.path = Path(notebook_path)
+        self.ungraded = zero_point_names(master) if master and Path(master).is_file() else {}
         self.autograder_dir = Path(autograder_dir)
         self.nb = nbformat.read(self.path, as_version=4)
         self.questions = load_questions(self.autograder_dir)
@@ -238,7 +264,9 @@ class AssignmentNotebook:
         return cells[-1] if cells else None
 
     def _find_definitions(self) -> list[Definition]:
-        graded = sorted({a for q in self.questions for a in q.arguments} - {"env"})
+        graded = sorted(
+            {a for q in self.questions for a in q.arguments} - {"env"} - set(self.ungraded)
+        )
         found: list[Definition] = []
         for name in graded:
             index = self._last_defining_cell(name)

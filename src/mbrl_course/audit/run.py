@@ -101,9 +101,10 @@ class AssignmentAuditor:
         variants_dir: Path | None = None,
         equivalents: dict[str, str] | None = None,
         hide: tuple[str, ...] = (),
+        master: Path | None = None,
     ) -> None:
         self.name = name
-        self.nb = AssignmentNotebook(solution_nb, autograder_dir)
+        self.nb = AssignmentNotebook(solution_nb, autograder_dir, master)
         self.autograder_dir = Path(autograder_dir).resolve()
         self.student_nb = student_nb
         self.variants_dir = variants_dir
@@ -153,7 +154,11 @@ class AssignmentAuditor:
         phase1 = {d.qualname: tuple(d.owners) for d in defs}
         phase2 = {d.qualname: tuple(q for q in d.affected if q not in d.owners) for d in defs}
         groups = sorted(set(phase1.values()))
-        notes: list[str] = []
+        notes = [
+            f"{name} is not audited: it belongs to {q}, worth 0 points here (a helper of the tests)"
+            for name, q in sorted(self.nb.ungraded.items())
+            if any(name in qq.arguments for qq in self.nb.questions)
+        ]
         trimmed_ok, timing = self._baselines(stage, groups, n_jobs, hide, notes)
         tick = progress(f"{self.name} mutants", len(all_mutants)) if progress else None
         first = self._grade_mutants(
