@@ -23,13 +23,18 @@ DISPATCHED = {
     "grade": ("mbrl_course.grade", "main", "grade submissions in batch (see `grade --help`)"),
     "run": ("mbrl_course.grade", "run_main", "build, grade the samples, print the gradebook"),
     "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
+    "corpus-report": (
+        "mbrl_course.corpus_report",
+        "main",
+        "share of the mistake corpus the public checks flag, per notebook",
+    ),
     "audit": (
         "mbrl_course.audit.cli",
         "main",
         "mutation-test the hidden tests (see `audit --help`)",
     ),
 }
-ACCEPTS_ROOT = {"run", "samples", "audit"}
+ACCEPTS_ROOT = {"run", "samples", "corpus-report", "audit"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
@@ -60,9 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     p_val.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
     p_val.add_argument(
         "--engine",
-        choices=("auto", "trusted", "otter"),
-        default="auto",
-        help="grading engine: our trusted runner, otter run, or auto (trusted when available)",
+        choices=("trusted", "otter"),
+        default="trusted",
+        help="grading engine: our trusted runner (default) or otter's own `otter run`",
     )
     p_val.add_argument("--no-leaks", dest="leaks", action="store_false", help="skip the leak scan")
 
