@@ -55,7 +55,7 @@ def overhead(root: Path, name: str) -> None:
         f"  whole solution (demo cells included unless tagged): {_grade_seconds(whole, ag, name):.1f} s"
     )
     print(
-        f"  trimmed for {', '.join(first.owners)} ({len(trimmed.cells)} cells, all tests): "
+        f"  trimmed for {', '.join(first.owners)} ({len(trimmed.cells)} cells; other questions fail fast): "
         f"{_grade_seconds(trimmed, ag, name):.1f} s"
     )
 
