@@ -28,6 +28,7 @@ import io
 import json
 import re
 import shutil
+import sys
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -177,6 +178,19 @@ def check_master_config(master: Path, config: dict) -> None:
     problems += grading_options.problems(config)
     if problems:
         raise BuildError(f"{master}: " + "; ".join(problems))
+
+
+def check_points(master: Path) -> None:
+    """Raise BuildError when a question's points differ from its tests' sum (see points.py)."""
+    from .points import point_problems, point_warnings
+
+    problems = point_problems(master)
+    if problems:
+        raise BuildError(
+            "question points differ from their tests' points:\n  " + "\n  ".join(problems)
+        )
+    for warning in point_warnings(master):
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def run_otter_assign(staged_master: Path, result_dir: Path) -> None:
@@ -334,6 +348,7 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
     name = master.stem
     config = read_master_config(master)
     check_master_config(master, config)
+    check_points(master)
     student_out = out_root / "assignments" / name
     ag_out = out_root / "autograder" / name
     with tempfile.TemporaryDirectory(prefix=f"mbrl-build-{name}-") as tmp:

@@ -10,6 +10,7 @@
     mbrl-course review [--assignment NN]        rubric grading page (mbrl_course.review.cli:main)
     mbrl-course written-pdf SUBS --assignment NN --out DIR   PDFs for Gradescope
     mbrl-course similarity SUBS --assignment NN copy check of graded code (mbrl_course.similarity)
+    mbrl-course audit [--assignment NN] ...     mutation audit (mbrl_course.audit.cli:main)
 
 `grade`, `run`, `merge`, `export` and `samples` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -41,8 +42,13 @@ DISPATCHED = {
         "main",
         "pairwise similarity of graded code (copy check), table + CSV + HTML",
     ),
+    "audit": (
+        "mbrl_course.audit.cli",
+        "main",
+        "mutation-test the hidden tests (see `audit --help`)",
+    ),
 }
-ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf", "similarity"}
+ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf", "similarity", "audit"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
