@@ -31,6 +31,7 @@ from pathlib import Path
 
 import nbformat
 
+from .answer_leaks import answer_leaks
 from .build import Layout, discover_masters
 from .inject import defined_names
 
@@ -536,6 +537,7 @@ def validate_assignment(
     if leaks:
         master = layout.solutions / name / f"{name}.ipynb"
         report.leaks = scan_leaks(student_dir, ag_dir, master if master.is_file() else None)
+        report.leaks += answer_leaks(layout, name)  # another notebook's graded answer (issue 13.4)
     return report
 
 
