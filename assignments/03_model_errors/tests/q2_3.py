@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_3"
-points = 6
+points = 8
 
 @test_case(points=1, hidden=False)
 def test_dynaqplus_tau_basics(DynaQPlus):
@@ -20,4 +20,24 @@ def test_dynaqplus_tau_basics(DynaQPlus):
     assert np.array_equal(tau, expected), f'after update(1, 2, ...) then update(3, 0, ...), tau[3, 0] should be 0 (just tried), tau[1, 2] should be 1 and every other entry 2; got tau[3, 0]={tau[3, 0]}, tau[1, 2]={tau[1, 2]}, tau[0, 0]={tau[0, 0]}'
     q = np.asarray(agent.Q)
     assert q.shape == (6, 4), f'agent.Q should have shape (6, 4), got {q.shape}'
+
+@test_case(points=1, hidden=False, 
+    success_message="Public checks passed (tau after two steps, shapes). The grade also checks tau over many steps and episodes, the real update, the planning bonus and untried actions.")
+def test_dynaqplus_bonus_in_planning_only(DynaQPlus):
+    """With one action and alpha = 1 a pair's Q is its last update's target (see instructions 2 and 4).
+
+    The real update of state 0 at step 5 gets no bonus; 200 planning steps over 2 pairs all miss
+    state 0's pair with probability (1/2)**200 < 1e-60, so the verdict is the same every run.
+    """
+    import numpy as np
+    agent = DynaQPlus(4, 1, alpha=1.0, gamma=0.9, epsilon=0.0, planning_steps=0, kappa=0.5)
+    for s in (0, 1, 1, 1, 0):
+        agent.update(s, 0, 0.0, 3, False)
+    real = float(np.asarray(agent.Q, dtype=float)[0, 0])
+    assert abs(real) < 1e-09, f'with planning_steps=0, reward 0 and Q[3] = 0, the real update of (0, 0) at step 5 should give Q[0, 0] = 0, got {real:.6g}: the bonus belongs in planning updates only'
+    agent = DynaQPlus(4, 1, alpha=1.0, gamma=0.9, epsilon=0.0, planning_steps=200, kappa=0.1)
+    for s in (0, 1, 1, 1, 1):
+        agent.update(s, 0, 0.0, 3, False)
+    planned = float(np.asarray(agent.Q, dtype=float)[0, 0])
+    assert abs(planned - 0.2) < 1e-09, f'one action, alpha = 1, kappa = 0.1: (0, 0) was tried at step 1 and then 4 real steps passed, so after the 200 planning steps of step 5 Q[0, 0] should be the planning target 0 + 0.1 * sqrt(4) + 0.9 * Q[3] = 0.2, got {planned:.6g}'
 

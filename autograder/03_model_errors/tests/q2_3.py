@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_3"
-points = 6
+points = 8
 
 @test_case(points=1, hidden=False)
 def test_dynaqplus_tau_basics(DynaQPlus):
@@ -20,6 +20,26 @@ def test_dynaqplus_tau_basics(DynaQPlus):
     assert np.array_equal(tau, expected), f'after update(1, 2, ...) then update(3, 0, ...), tau[3, 0] should be 0 (just tried), tau[1, 2] should be 1 and every other entry 2; got tau[3, 0]={tau[3, 0]}, tau[1, 2]={tau[1, 2]}, tau[0, 0]={tau[0, 0]}'
     q = np.asarray(agent.Q)
     assert q.shape == (6, 4), f'agent.Q should have shape (6, 4), got {q.shape}'
+
+@test_case(points=1, hidden=False, 
+    success_message="Public checks passed (tau after two steps, shapes). The grade also checks tau over many steps and episodes, the real update, the planning bonus and untried actions.")
+def test_dynaqplus_bonus_in_planning_only(DynaQPlus):
+    """With one action and alpha = 1 a pair's Q is its last update's target (see instructions 2 and 4).
+
+    The real update of state 0 at step 5 gets no bonus; 200 planning steps over 2 pairs all miss
+    state 0's pair with probability (1/2)**200 < 1e-60, so the verdict is the same every run.
+    """
+    import numpy as np
+    agent = DynaQPlus(4, 1, alpha=1.0, gamma=0.9, epsilon=0.0, planning_steps=0, kappa=0.5)
+    for s in (0, 1, 1, 1, 0):
+        agent.update(s, 0, 0.0, 3, False)
+    real = float(np.asarray(agent.Q, dtype=float)[0, 0])
+    assert abs(real) < 1e-09, f'with planning_steps=0, reward 0 and Q[3] = 0, the real update of (0, 0) at step 5 should give Q[0, 0] = 0, got {real:.6g}: the bonus belongs in planning updates only'
+    agent = DynaQPlus(4, 1, alpha=1.0, gamma=0.9, epsilon=0.0, planning_steps=200, kappa=0.1)
+    for s in (0, 1, 1, 1, 1):
+        agent.update(s, 0, 0.0, 3, False)
+    planned = float(np.asarray(agent.Q, dtype=float)[0, 0])
+    assert abs(planned - 0.2) < 1e-09, f'one action, alpha = 1, kappa = 0.1: (0, 0) was tried at step 1 and then 4 real steps passed, so after the 200 planning steps of step 5 Q[0, 0] should be the planning target 0 + 0.1 * sqrt(4) + 0.9 * Q[3] = 0.2, got {planned:.6g}'
 
 @test_case(points=1, hidden=True)
 def test_dynaqplus_tau_within_an_episode(DynaQPlus):
@@ -68,11 +88,8 @@ def test_dynaqplus_real_update_has_no_bonus(DynaQPlus):
     from mbrl_grader.checks import assert_close
     S, A = (6, 4)
     rng = np.random.default_rng(2)
-    q0 = rng.uniform(0, 1, size=(S, A))
     agent = DynaQPlus(S, A, alpha=0.3, gamma=0.9, epsilon=0.1, planning_steps=0, kappa=0.5)
     ref = Ref(S, A, alpha=0.3, gamma=0.9, epsilon=0.1, planning_steps=0, kappa=0.5, rng=np.random.default_rng(0))
-    agent.Q = q0.copy()
-    ref.Q = q0.copy()
     for t in range(40):
         s, a, s2 = (int(rng.integers(S - 1)), int(rng.integers(A)), int(rng.integers(S)))
         r = float(rng.choice([0.0, 1.0]))
@@ -84,50 +101,38 @@ def test_dynaqplus_real_update_has_no_bonus(DynaQPlus):
     except AssertionError as e:
         raise AssertionError(f'{e}. With planning_steps=0, update must be plain Q-learning on the real reward r (target r when done): the bonus kappa * sqrt(tau) belongs in planning updates only') from None
 
-@test_case(points=1, hidden=True)
+@test_case(points=2, hidden=True)
 def test_dynaqplus_planning_uses_the_bonus(DynaQPlus, bonus_reward):
+    """Planning targets are r_hat + kappa * sqrt(tau) of the planned pair (one action, alpha = 1).
+
+    With one action there are no self-loop entries, and state 5 is never updated, so Q[5] = 0 and
+    with alpha = 1 each pair's Q is the target of its last planning update. After the 10th real
+    step all 3 pairs are planned at least once among its 200 planning steps unless sampling misses
+    one: probability <= 3 * (2/3)**200 < 1e-34 for uniform sampling (the given model).
+    """
     import math
     import numpy as np
     from mbrl_grader.checks import as_float
-
-    class OnePairModel:
-        """A model that knows one transition, (5, 2) -> (7, 0.25), and ignores updates."""
-
-        def __init__(self):
-            self.table = {(5, 2): (7, 0.25)}
-
-        def update(self, s, a, r, s_prime):
-            pass
-
-        def predict(self, s, a):
-            return self.table.get((int(s), int(a)), (None, None))
-
-        def sample_experienced(self):
-            return (5, 2)
-    alpha, gamma, kappa = (0.5, 0.9, 0.2)
-    agent = DynaQPlus(8, 4, alpha=alpha, gamma=gamma, epsilon=0.0, planning_steps=0, kappa=kappa)
-    q0 = np.zeros((8, 4))
-    q0[7] = [0.5, 0.2, 0.0, 0.1]
-    agent.Q = q0
-    agent.model = OnePairModel()
-    for _ in range(8):
-        agent.update(2, 1, 0.0, 3, False)
-    agent.planning_steps = 3
-    agent.update(2, 1, 0.0, 3, False)
-    got = as_float(np.asarray(agent.Q)[5, 2], 'Q[5, 2]')
-
-    def three_updates(bonus_r):
-        q = 0.0
-        for _ in range(3):
-            q += alpha * (bonus_r + gamma * 0.5 - q)
-        return q
-    want = three_updates(0.25 + kappa * math.sqrt(9))
-    try:
-        own = three_updates(as_float(bonus_reward(0.25, 9, kappa)))
-    except Exception:
-        own = want
-    if abs(got - want) > 1e-09 and abs(got - own) > 1e-09:
-        raise AssertionError(f"planning with the model's transition (5, 2) -> (7, r=0.25), 9 steps after the start (never tried, so tau = 9), 3 planning steps gave Q[5, 2] = {got:.6g}; expected {want:.6g} (target r + kappa * sqrt(tau) + gamma * max Q[7] with the pair's tau)")
+    kappa = 0.2
+    agent = DynaQPlus(6, 1, alpha=1.0, gamma=0.9, epsilon=0.0, planning_steps=200, kappa=kappa)
+    rewards = {0: 0.25, 1: 0.5, 2: 0.0}
+    for s in (0, 1, 2, 2, 2, 1, 2, 2, 2, 2):
+        agent.update(s, 0, rewards[s], 5, False)
+    q = np.asarray(agent.Q, dtype=float)
+    for s, tau in ((0, 9), (1, 4)):
+        got = as_float(q[s, 0], f'Q[{s}, 0]')
+        want = rewards[s] + kappa * math.sqrt(tau)
+        try:
+            own = as_float(bonus_reward(rewards[s], tau, kappa))
+        except Exception:
+            own = want
+        if abs(got - want) > 1e-09 and abs(got - own) > 1e-09:
+            hint = ''
+            if abs(got - rewards[s]) < 1e-09:
+                hint = " (that is the model's reward without any bonus: planning must add the bonus)"
+            elif abs(got - (rewards[s] + kappa * math.sqrt(tau + 1))) < 1e-09:
+                hint = " (that uses tau + 1: use the pair's tau after this step's update, 0 for the pair just tried)"
+            raise AssertionError(f"one action, alpha = 1, 200 planning steps; real steps in states 0, 1, 2, 2, 2, 1, 2, 2, 2, 2 (all to state 5, model rewards 0.25, 0.5, 0): after the last step Q[{s}, 0] is {got:.6g}, expected the planning target r_hat + kappa * sqrt(tau) = {want:.6g} with the pair's tau = {tau} (real steps since it was last tried){hint}")
 
 @test_case(points=1, hidden=True)
 def test_dynaqplus_untried_actions_are_planned(DynaQPlus):
