@@ -34,7 +34,6 @@ def test_cumulative_reward_simple_corridor(cumulative_reward):
 
 @test_case(points=1, hidden=True)
 def test_cumulative_reward_exact_and_updates(cumulative_reward):
-    import numpy as np
     from mbrl_envs import RIGHT, GridWorld
     from mbrl_grader.checks import assert_close
 
@@ -54,6 +53,6 @@ def test_cumulative_reward_exact_and_updates(cumulative_reward):
     assert_close(out, [0, 0, 1, 1, 1, 2, 2, 2, 3, 3], "cumulative reward in 'S..G' (always right)")
     assert len(agent.calls) == 10, f'update should be called once per real step (10), was called {len(agent.calls)} times'
     want = [(0, 3, 0.0, 1, False), (1, 3, 0.0, 2, False), (2, 3, 1.0, 3, True)] * 3 + [(0, 3, 0.0, 1, False)]
-    for t, (got, exp) in enumerate(zip(agent.calls, want)):
+    for t, (got, exp) in enumerate(zip(agent.calls, want, strict=True)):
         assert got == exp, f'update call {t} was update{got}, expected update{exp} (s, a, r, s_prime, terminated)'
 
