@@ -1,21 +1,16 @@
 """Notebook 3's claims are shown by the numbers its solution prints (issue 13).
 
-Runs the solution notebook once (the session fixture `executed_solution` when the suite provides
-it, else here) and checks the printed summary lines against the statements in the text.
+Uses the solution run once per session (`executed_solution`) and checks the printed summary
+lines against the statements in the text.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
-import nbformat
 import pytest
 
 NAME = "03_model_errors"
-ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = re.compile(
     r"^\[(?P<label>[^\]]+)\] (?P<agent>.+?)\s+episode 1:\s+(?P<first>[\d.]+) steps\s+"
     r"last 5 episodes:\s+(?P<last>[\d.]+) steps$"
@@ -28,25 +23,10 @@ OWN = "Dyna-Q, learns its own model"
 QLEARN = "Q-learning (model-free)"
 
 
-def _execute_here(tmp: Path) -> nbformat.NotebookNode:
-    """Execute the built solution notebook in a copy of the student folder."""
-    from nbclient import NotebookClient
-
-    work = tmp / NAME
-    shutil.copytree(ROOT / "assignments" / NAME, work)
-    nb = nbformat.read(ROOT / "autograder" / NAME / f"{NAME}.ipynb", as_version=4)
-    os.environ.update({"MBRL_STATIC": "1", "MPLBACKEND": "Agg"})
-    NotebookClient(nb, timeout=900, kernel_name="python3").execute(cwd=str(work))
-    return nb
-
-
 @pytest.fixture(scope="module")
-def printed(request, tmp_path_factory) -> str:
+def printed(executed_solution) -> str:
     """Everything the executed solution printed (stream outputs of every code cell)."""
-    try:
-        nb = request.getfixturevalue("executed_solution")(NAME)
-    except pytest.FixtureLookupError:
-        nb = _execute_here(tmp_path_factory.mktemp("nb03"))
+    nb = executed_solution(NAME)
     return "\n".join(
         out.get("text", "")
         for cell in nb.cells
