@@ -6,7 +6,7 @@ name = "q4_1"
 points = 3
 
 @test_case(points=1, hidden=False, 
-    success_message="Public checks passed (k = 0, a distribution for k = 1). The grade also compares exact k-step distributions on random chains and the slippery grid.")
+    success_message="Public checks passed (k = 0, and k = 1, 2 with a non-uniform policy on a 3-state chain). The grade also compares exact k-step distributions on random chains and the slippery grid.")
 def test_k_step_distribution_basics(k_step_distribution):
     import numpy as np
     T = np.zeros((3, 2, 3))
