@@ -35,6 +35,7 @@ lint: setup
 bench: setup
 	$(PY) bench/fig8_2.py
 	$(PY) bench/notebooks.py
+	$(PY) bench/checks.py
 	$(PY) bench/grading.py
 
 clean:

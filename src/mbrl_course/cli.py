@@ -22,8 +22,13 @@ DISPATCHED = {
     "grade": ("mbrl_course.grade", "main", "grade submissions in batch (see `grade --help`)"),
     "run": ("mbrl_course.grade", "run_main", "build, grade the samples, print the gradebook"),
     "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
+    "corpus-report": (
+        "mbrl_course.corpus_report",
+        "main",
+        "share of the mistake corpus the public checks flag, per notebook",
+    ),
 }
-ACCEPTS_ROOT = {"run", "samples"}
+ACCEPTS_ROOT = {"run", "samples", "corpus-report"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
