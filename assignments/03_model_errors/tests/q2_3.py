@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_3"
-points = 9
+points = 10
 
 @test_case(points=1, hidden=False)
 def test_dynaqplus_tau_basics(DynaQPlus):
@@ -59,14 +59,14 @@ def test_dynaqplus_bonus_in_planning_only(DynaQPlus, bonus_reward):
 def test_dynaqplus_untried_actions_public(DynaQPlus):
     """A first visit adds self-loops for the other actions (instruction 3), and planning uses them.
 
-    alpha = 1: after update(1, 2, r=1, ...) Q[1, 2] = 1, so a planned self-loop (1, b) -> (1, 0)
+    alpha = 1: after update(1, 0, r=1, ...) Q[1, 0] = 1, so a planned self-loop (1, b) -> (1, 0)
     gets at least 0.9 * 1 - 0.1 > 0.5. The 3 model pairs are all drawn in 200 planning steps
     unless sampling misses one: probability <= 3 * (2/3)**200 < 1e-34.
     """
     import numpy as np
     agent = DynaQPlus(5, 3, alpha=1.0, gamma=0.9, epsilon=0.1, planning_steps=200, kappa=0.1)
-    agent.update(1, 2, 1.0, 4, False)
+    agent.update(1, 0, 1.0, 4, False)
     q = np.asarray(agent.Q, dtype=float)
-    low = [b for b in (0, 1) if not q[1, b] > 0.5]
-    assert not low, f"after the first visit of state 1 (action 2 tried, reward 1, alpha = 1) and 200 planning steps, Q[1, b] for the never-tried actions b = {low} is {[round(float(q[1, b]), 4) for b in low]}; stored as self-loops (1, b) -> (1, reward 0) and planned with the model's next state, they would be at least 0.9 * Q[1, 2] - 0.1 > 0.5"
+    low = [b for b in (1, 2) if not q[1, b] > 0.5]
+    assert not low, f"after the first visit of state 1 (action 0 tried, reward 1, alpha = 1) and 200 planning steps, Q[1, b] for the never-tried actions b = {low} is {[round(float(q[1, b]), 4) for b in low]}; stored as self-loops (1, b) -> (1, reward 0) and planned with the model's next state, they would be at least 0.9 * Q[1, 0] - 0.1 > 0.5"
 

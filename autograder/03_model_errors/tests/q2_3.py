@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_3"
-points = 9
+points = 10
 
 @test_case(points=1, hidden=False)
 def test_dynaqplus_tau_basics(DynaQPlus):
@@ -59,16 +59,16 @@ def test_dynaqplus_bonus_in_planning_only(DynaQPlus, bonus_reward):
 def test_dynaqplus_untried_actions_public(DynaQPlus):
     """A first visit adds self-loops for the other actions (instruction 3), and planning uses them.
 
-    alpha = 1: after update(1, 2, r=1, ...) Q[1, 2] = 1, so a planned self-loop (1, b) -> (1, 0)
+    alpha = 1: after update(1, 0, r=1, ...) Q[1, 0] = 1, so a planned self-loop (1, b) -> (1, 0)
     gets at least 0.9 * 1 - 0.1 > 0.5. The 3 model pairs are all drawn in 200 planning steps
     unless sampling misses one: probability <= 3 * (2/3)**200 < 1e-34.
     """
     import numpy as np
     agent = DynaQPlus(5, 3, alpha=1.0, gamma=0.9, epsilon=0.1, planning_steps=200, kappa=0.1)
-    agent.update(1, 2, 1.0, 4, False)
+    agent.update(1, 0, 1.0, 4, False)
     q = np.asarray(agent.Q, dtype=float)
-    low = [b for b in (0, 1) if not q[1, b] > 0.5]
-    assert not low, f"after the first visit of state 1 (action 2 tried, reward 1, alpha = 1) and 200 planning steps, Q[1, b] for the never-tried actions b = {low} is {[round(float(q[1, b]), 4) for b in low]}; stored as self-loops (1, b) -> (1, reward 0) and planned with the model's next state, they would be at least 0.9 * Q[1, 2] - 0.1 > 0.5"
+    low = [b for b in (1, 2) if not q[1, b] > 0.5]
+    assert not low, f"after the first visit of state 1 (action 0 tried, reward 1, alpha = 1) and 200 planning steps, Q[1, b] for the never-tried actions b = {low} is {[round(float(q[1, b]), 4) for b in low]}; stored as self-loops (1, b) -> (1, reward 0) and planned with the model's next state, they would be at least 0.9 * Q[1, 0] - 0.1 > 0.5"
 
 @test_case(points=1, hidden=True)
 def test_dynaqplus_tau_within_an_episode(DynaQPlus):
@@ -167,19 +167,46 @@ def test_dynaqplus_planning_uses_the_bonus(DynaQPlus, bonus_reward):
 def test_dynaqplus_untried_actions_are_planned(DynaQPlus):
     """Never-tried actions of a first-visited state are planned as self-loops (s, b) -> (s, 0).
 
-    alpha = 1: the real step sets Q[2, 3] = 1, so a self-loop's planning target is
-    bonus + 0.9 * max Q[2] >= 0.9 - 0.1 > 0.5, while (2, b) -> (3, 0) gives only the bonus (Q[3] = 0)
+    alpha = 1: the real step sets Q[2, 0] = 1, so a self-loop's planning target is
+    bonus + 0.9 * max Q[2] >= 0.9 > 0.5, while (2, b) -> (3, 0) gives only the bonus (Q[3] = 0)
     and an unplanned pair stays 0. All 4 model pairs are drawn in 200 planning steps unless
     sampling misses one: probability <= 4 * (3/4)**200 < 1e-24 for uniform sampling.
     """
     import numpy as np
     agent = DynaQPlus(6, 4, alpha=1.0, gamma=0.9, epsilon=0.1, planning_steps=200, kappa=0.1)
-    agent.update(2, 3, 1.0, 3, False)
+    agent.update(2, 0, 1.0, 3, False)
     q = np.asarray(agent.Q, dtype=float)
-    wrong = {b: float(q[2, b]) for b in (0, 1, 2) if not q[2, b] > 0.5}
+    wrong = {b: float(q[2, b]) for b in (1, 2, 3) if not q[2, b] > 0.5}
     if wrong:
         b, value = next(iter(wrong.items()))
         what = 'were never planned' if value == 0 else 'were planned as if it led to another state (its value does not include gamma * max Q[2])'
-        raise AssertionError(f'after the first visit of state 2 (action 3 tried, reward 1, alpha = 1) and 200 planning steps, Q[2, {b}] is {value:.6g}: the never-tried actions {sorted(wrong)} {what}; they should be in the model as self-loops (2, b) -> (2, reward 0)')
+        raise AssertionError(f'after the first visit of state 2 (action 0 tried, reward 1, alpha = 1) and 200 planning steps, Q[2, {b}] is {value:.6g}: the never-tried actions {sorted(wrong)} {what}; they should be in the model as self-loops (2, b) -> (2, reward 0)')
     assert np.all(q[[0, 1, 4, 5]] == 0), 'states that were never visited should not be planned'
+
+@test_case(points=1, hidden=True)
+def test_dynaqplus_model_keeps_what_was_learned(DynaQPlus, bonus_reward):
+    """The real transition is in the model before planning; self-loops are added only on the
+    FIRST visit, with reward 0, and never overwrite a learned transition (instruction 3).
+
+    kappa = 0, alpha = 1, so Q values are exact targets. The last update's 200 planning steps
+    draw all 4 model pairs unless sampling misses one: probability <= 4 * (3/4)**200 < 1e-24.
+    """
+    import numpy as np
+    from mbrl_grader.checks import as_float
+    agent = DynaQPlus(3, 1, alpha=0.5, gamma=0.9, epsilon=0.0, planning_steps=1, kappa=0.0)
+    agent.update(0, 0, 1.0, 1, False)
+    try:
+        plain = all((abs(as_float(bonus_reward(r, t, 0.0)) - r) < 1e-12 for r in (0.0, 1.0) for t in range(8)))
+    except Exception:
+        plain = False
+    if not plain:
+        return
+    first = as_float(np.asarray(agent.Q, dtype=float)[0, 0], 'Q[0, 0]')
+    assert abs(first - 0.75) < 1e-09, f'one action, alpha = 0.5, kappa = 0, planning_steps = 1: the first update(0, 0, r=1, ...) should give Q[0, 0] = 0.5 (real) then 0.75 (planning the transition just stored), got {first:.6g}: store the real transition in the model before planning'
+    agent = DynaQPlus(6, 2, alpha=1.0, gamma=0.9, epsilon=0.0, planning_steps=200, kappa=0.0)
+    for s, a, r, s2 in ((2, 1, 0.0, 3), (2, 0, 1.0, 4), (5, 0, 0.0, 3), (2, 1, 0.0, 3)):
+        agent.update(s, a, r, s2, False)
+    q = np.asarray(agent.Q, dtype=float)
+    assert abs(q[2, 0] - 1.0) < 1e-09, f'steps (2, 1) -> 3, (2, 0) -> 4 with r = 1, (5, 0) -> 3, then (2, 1) -> 3 again (alpha = 1, kappa = 0): Q[2, 0] should stay 1 (the learned transition (2, 0) -> (4, 1)), got {q[2, 0]:.6g}: add the self-loops only on the FIRST visit of a state, never over a transition the agent has learned'
+    assert abs(q[5, 1]) < 1e-09, f"(5, 1) was never tried, so its self-loop (5, 1) -> (5, reward 0) with kappa = 0 keeps Q[5, 1] = 0, got {q[5, 1]:.6g}: the self-loop's reward is 0"
 
