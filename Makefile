@@ -12,6 +12,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
+# The review page's end-to-end tests drive Debian's Chromium (playwright cannot download browsers
+# here). Installed once, quietly; skipped when /usr/bin/chromium exists.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "need $(CHROMIUM): install chromium" >&2; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
 setup: $(STAMP)
 
 # Build the assignments from the masters, grade the bundled sample submissions, print the gradebook.
@@ -21,7 +31,8 @@ run: setup
 figures: setup
 	$(PY) -m mbrl_ref reproduce fig8.2 --runs 30 --json build/fig8_2.json --plot build/fig8_2.png
 
-test: setup
+# The tests also need Chromium (the review page is tested in a real browser).
+test: setup $(CHROMIUM)
 	$(PY) -m pytest -q -n 2
 
 build: setup
@@ -37,6 +48,7 @@ bench: setup
 	$(PY) bench/notebooks.py
 	$(PY) bench/checks.py
 	$(PY) bench/grading.py
+	$(PY) bench/review.py
 
 clean:
 	rm -rf build .pytest_cache

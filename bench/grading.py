@@ -30,7 +30,10 @@ import time
 from pathlib import Path
 
 from mbrl_course import samples
-from mbrl_course.grade import Settings, default_root, find_autograders, grade_batch
+from mbrl_course.autograders import find_autograders
+from mbrl_course.batch import Settings, grade_batch
+from mbrl_course.layout import course_root
+from mbrl_grader.results import Limits
 
 PLAIN_EXEC = r"""
 import io, json, os, sys, types, contextlib
@@ -103,9 +106,9 @@ def main() -> int:
     ap.add_argument("--root", type=Path, default=None)
     ap.add_argument("--only", action="append", metavar="NAME")
     ap.add_argument("--jobs", type=int, default=2, help="parallel jobs to compare with 1")
-    ap.add_argument("--timeout", type=float, default=300.0)
+    ap.add_argument("--timeout", type=float, default=Limits().timeout_s)
     args = ap.parse_args()
-    root = (args.root or default_root()).resolve()
+    root = (args.root or course_root()).resolve()
     with tempfile.TemporaryDirectory(prefix="bench-samples-") as tmp:
         corpora = samples.generate(root, only=args.only, out_root=Path(tmp))
         jobs = [
@@ -116,7 +119,9 @@ def main() -> int:
         if not jobs:
             print("no gradable samples: build the assignments first (mbrl-course build)")
             return 1
-        settings = Settings(autograders=find_autograders(root / "autograder"), timeout=args.timeout)
+        settings = Settings(
+            autograders=find_autograders(root / "autograder"), limits=Limits(timeout_s=args.timeout)
+        )
         for name in corpora:  # one-time cost (reading the question tables) outside the timings
             settings.table(name)
         n = len(jobs)
@@ -141,9 +146,9 @@ def main() -> int:
             (rec,) = grade_batch([j], settings, progress=False)
             walls[1] += time.perf_counter() - t0
             per_sub[1][rec.id] = rec.seconds
-            runner_total[rec.id] = rec.runner_seconds
-            if rec.runner_seconds is not None:
-                tool.append(rec.seconds - rec.runner_seconds)
+            runner_total[rec.id] = rec.result.duration_s
+            if rec.result.duration_s:
+                tool.append(rec.seconds - rec.result.duration_s)
             if rec.status != "graded":
                 print(f"  not graded: {rec.id}: {rec.status} {rec.reason}")
 

@@ -9,7 +9,8 @@ For every master ``solutions/NN_topic/NN_topic.ipynb`` the build
    the trusted runner);
 3. writes ``assignments/NN_topic/`` (student notebook, public tests, ``mbrl_envs/``) and
    ``autograder/NN_topic/`` (solution notebook, all tests, ``otter_config.json``,
-   ``requirements.txt``, ``mbrl_envs/`` and the Gradescope zip ``NN_topic-autograder.zip``);
+   ``requirements.txt``, ``mbrl_envs/``, the Gradescope zip ``NN_topic-autograder.zip`` and
+   ``rubrics.json``, the parsed rubrics of the written questions (``mbrl_course.rubrics``);
 4. makes the zip grade with the trusted runner: its ``run_autograder`` runs
    ``python3 -m mbrl_grader.gradescope`` with the shipped ``files/`` on the path.
 
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import rubrics as written_rubrics
 from . import student_folder
 from .layout import AUTOGRADER_PACKAGES, STUDENT_PACKAGE, Layout
 
@@ -330,6 +332,7 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
     with tempfile.TemporaryDirectory(prefix=f"mbrl-build-{name}-") as tmp:
         tmp_path = Path(tmp)
         staged = stage_master(master, tmp_path / "stage" / name, layout)
+        rubrics = written_rubrics.prepare_master_for_build(staged)  # issue 12: rubrics as data
         result = tmp_path / "result"
         run_otter_assign(staged, result)
         otter_student, otter_ag = result / "student", result / "autograder"
@@ -361,6 +364,9 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
         for extra in ("otter_config.json", "requirements.txt"):
             shutil.copyfile(otter_ag / extra, ag_out / extra)
         rewrite_zip(raw_zip, ag_out / f"{name}-autograder.zip")
+        (ag_out / written_rubrics.RUBRICS_FILE).write_text(
+            written_rubrics.rubrics_json(rubrics, name), encoding="utf-8"
+        )
     return student_out, ag_out
 
 

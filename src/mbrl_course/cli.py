@@ -3,10 +3,14 @@
     mbrl-course build [--only NAME] [--check]   regenerate assignments/ and autograder/
     mbrl-course validate [NAME ...]             solution 100 %, blank 0, no leaks, timings
     mbrl-course grade ...                       batch grading (mbrl_course.grade:main)
-    mbrl-course run ...                         `make run` pipeline (mbrl_course.grade:run_main)
+    mbrl-course run ...                         `make run` pipeline (mbrl_course.run:main)
+    mbrl-course merge SHARD_OUT... --db DB      merge sharded gradebooks (mbrl_course.merge:main)
+    mbrl-course export --format canvas|csv      LMS export (mbrl_course.export:main)
     mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_course.samples:main)
+    mbrl-course review [--assignment NN]        rubric grading page (mbrl_course.review.cli:main)
+    mbrl-course written-pdf SUBS --assignment NN --out DIR   PDFs for Gradescope
 
-`grade` and `run` are dispatched, with their arguments untouched, to modules imported lazily so
+`grade`, `run`, `merge`, `export` and `samples` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
 """
 
@@ -20,15 +24,19 @@ from pathlib import Path
 
 DISPATCHED = {
     "grade": ("mbrl_course.grade", "main", "grade submissions in batch (see `grade --help`)"),
-    "run": ("mbrl_course.grade", "run_main", "build, grade the samples, print the gradebook"),
+    "run": ("mbrl_course.run", "main", "build, grade the samples, print the gradebook"),
+    "merge": ("mbrl_course.merge", "main", "merge the gradebooks of `grade --shard` runs"),
+    "export": ("mbrl_course.export", "main", "export the gradebook for an LMS (Canvas) or as CSV"),
     "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
+    "review": ("mbrl_course.review.cli", "main", "grade written answers in the browser (rubrics)"),
+    "written-pdf": ("mbrl_course.written_pdf", "main", "one PDF of written answers per submission"),
     "corpus-report": (
         "mbrl_course.corpus_report",
         "main",
         "share of the mistake corpus the public checks flag, per notebook",
     ),
 }
-ACCEPTS_ROOT = {"run", "samples", "corpus-report"}
+ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf"}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from mbrl_grader.results import Status, TestOutcome
 from mbrl_grader.scrub import CodeScrubber
 
-from .gradebook import GradeRecord, TestRecord, natural_key, points_str
+from .gradebook import GradeRecord, natural_key, points_str
 
 
 def _fence(text: str) -> str:
@@ -25,7 +26,7 @@ def _fence(text: str) -> str:
     return f"{ticks}text\n{text}\n{ticks}"
 
 
-def _test_line(t: TestRecord) -> str:
+def _test_line(t: TestOutcome) -> str:
     """One Markdown bullet for a test outcome."""
     mark = "passed" if t.passed else "FAILED"
     kind = "hidden test" if t.hidden else "public test"
@@ -41,11 +42,22 @@ def render(record: GradeRecord, scrub: CodeScrubber | None = None) -> str:
         "",
         f"- Assignment: {record.assignment or 'unknown'}",
         f"- Status: **{record.status}**",
-        f"- Score: **{points_str(record.total)} / {points_str(record.possible)}** auto-graded points",
+        f"- Auto-graded: **{points_str(record.auto_total)} / {points_str(record.auto_possible)}**"
+        " points",
     ]
+    if record.manual_max:
+        graded = len(record.manual)
+        out.append(
+            f"- Written answers: **{points_str(record.manual_total)} / "
+            f"{points_str(record.manual_possible)}** points ({graded} of "
+            f"{len(record.manual_max)} graded so far)"
+        )
+        out.append(
+            f"- Total: **{points_str(record.total)} / {points_str(record.possible)}** points"
+        )
     if record.reason:
         out.append(f"- Note: {scrub(record.reason)}")
-    if record.status != "graded":
+    if record.status != Status.GRADED:
         out += [
             "",
             {
@@ -60,7 +72,7 @@ def render(record: GradeRecord, scrub: CodeScrubber | None = None) -> str:
         for q, m in record.possible_per_question.items():
             out.append(f"| {q} | {points_str(earned.get(q, 0.0))} | {points_str(m)} |")
     if record.tests:
-        by_q: dict[str, list[TestRecord]] = {}
+        by_q: dict[str, list[TestOutcome]] = {}
         for t in record.tests:
             by_q.setdefault(t.question, []).append(t)
         out += ["", "## Tests"]
@@ -72,12 +84,36 @@ def render(record: GradeRecord, scrub: CodeScrubber | None = None) -> str:
                     msg = scrub(t.message)
                     if msg:
                         out += ["", _fence(msg), ""]
-    out += [
-        "",
-        "Manual (written) questions are graded separately and are not included above.",
-        "",
-    ]
+    out += _written_section(record)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
+
+
+def _written_section(record: GradeRecord) -> list[str]:
+    """The written (manual) answers: status, points and the grader's rubric items and comment."""
+    if not record.manual_max:
+        return ["", "Written (manual) questions are graded separately.", ""]
+    out = ["", "## Written answers", ""]
+    labels = {
+        "ok": "answered",
+        "empty": "left empty",
+        "missing": "answer cell not found",
+        "malformed": "answer cell could not be read",
+    }
+    for q, possible in sorted(record.manual_max.items(), key=lambda kv: natural_key(kv[0])):
+        status = record.written.get(q, ("missing", ""))[0]
+        score = record.manual.get(q)
+        pts = (
+            f"not graded yet ({points_str(possible)} points)"
+            if score is None
+            else f"{points_str(score.points)} / {points_str(possible)} points"
+        )
+        out.append(f"- **{q}** ({labels.get(status, status)}): {pts}")
+        if score is not None:
+            out += [f"  - {item}" for item in score.items]
+            if score.comment:
+                out.append(f"  - Comment: {' '.join(score.comment.split())}")
+    out.append("")
+    return out
 
 
 def write_feedback(record: GradeRecord, path: Path, scrub: CodeScrubber | None = None) -> Path:

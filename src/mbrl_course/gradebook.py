@@ -2,39 +2,43 @@
 
 Schema of `grades.csv` (one row per submission, sorted by submission id):
 
-    submission, assignment, <question columns...>, total, possible, status, reason
+    submission, assignment, <question columns...>, <written columns...>,
+    auto, manual, total, possible, status, reason
 
 * `submission`: unique id (path relative to the folder given to `mbrl-course grade`);
 * `assignment`: the assignment graded against (empty if it could not be determined);
 * one column per auto-graded question (`q1_1`, ...; union over the batch's assignments, in
   natural order): points earned; empty when the question is not part of the row's assignment;
-* `total` / `possible`: points earned / auto-graded points available (manual questions are
-  graded by hand and are not included);
+* one column per manual (written) question: the points a human gave (empty until graded in
+  `mbrl-course review`);
+* `auto` / `manual`: auto-graded points earned / manual points given so far;
+* `total` / `possible`: auto + manual points earned / auto + manual points available;
 * `status`: `graded` (tests ran; the score stands), `timeout` (the wall-clock limit was hit),
   `invalid` (the file is not a gradable notebook for this assignment), `error` (grading itself
   failed, e.g. the grading process crashed);
 * `reason`: one line saying why the status is not `graded` (empty otherwise, or a note).
 
 `grades.json` holds the same plus each test's outcome and message (sanitised like the feedback),
-the timings and the feedback file of each submission; see :func:`write_json`.
+each written answer's status and rubric items, the sandbox isolation report, the timings and the
+feedback file of each submission; see :func:`write_json`. Both are exports of the gradebook
+database (:mod:`.gradebook_db`): :func:`records_from_db` reads it back as rows.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-import re
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-STATUSES = ("graded", "timeout", "invalid", "error")
+from mbrl_grader.results import Status, SubmissionResult, TestOutcome
+
+from .gradebook_db import GradebookDB, ManualScore, natural_key
+
+STATUSES = tuple(Status)
 JSON_FORMAT = "mbrl-course-grades/1"
-
-
-def natural_key(text: str) -> list[object]:
-    """Sort key that orders `q2_10` after `q2_9`."""
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
 
 
 def points_str(x: float | None) -> str:
@@ -54,57 +58,61 @@ def one_line(text: str, limit: int = 300) -> str:
 
 
 @dataclass
-class TestRecord:
-    """The outcome of one test case (mirrors the runner's TestOutcome)."""
-
-    __test__ = False  # not a pytest test class
-
-    question: str
-    name: str
-    hidden: bool
-    points: float
-    max_points: float
-    passed: bool
-    message: str = ""
-    test: str = ""
-
-    @property
-    def key(self) -> str:
-        """``question:test_function``: the stable id of this test case."""
-        return f"{self.question}:{self.test or self.name}"
-
-
-@dataclass
 class GradeRecord:
-    """Everything known about one graded (or ungradable) submission."""
+    """One gradebook row: which submission, for which assignment, and its one result.
+
+    The auto-graded part is the runner's :class:`~mbrl_grader.results.SubmissionResult`
+    unchanged; the written part holds each manual question's answer ``(status, text)``, its
+    points available and the human's score when one was saved (:mod:`.gradebook_db`).
+    """
 
     id: str
     source: str
     assignment: str | None
-    status: str
-    reason: str = ""
-    tests: list[TestRecord] = field(default_factory=list)
+    result: SubmissionResult
     question_max: dict[str, float] = field(default_factory=dict)
+    """Auto-graded points per question of the assignment (known even when nothing ran)."""
     seconds: float = 0.0
-    execution_seconds: float | None = None
-    runner_seconds: float | None = None
+    """Wall time of this submission in the batch (reading, sandbox, runner)."""
     feedback: str | None = None
+    written: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Manual question -> (status ok|empty|missing|malformed, Markdown answer)."""
+    manual_max: dict[str, float] = field(default_factory=dict)
+    """Points available per manual question."""
+    manual: dict[str, ManualScore] = field(default_factory=dict)
+    """Manual question -> the saved human score."""
+    content_sha256: str = ""
+    skipped: bool = False
+    """True when --resume found this submission already graded (nothing new to store)."""
+
+    @property
+    def status(self) -> Status:
+        """How grading ended."""
+        return self.result.status
+
+    @property
+    def reason(self) -> str:
+        """Why the status is not ``graded`` (or a note)."""
+        return self.result.reason
+
+    @property
+    def tests(self) -> list[TestOutcome]:
+        """The auto-graded test outcomes."""
+        return self.result.outcomes
 
     @property
     def questions(self) -> dict[str, float]:
-        """Points earned per question (0 for every question when nothing could be graded)."""
+        """Auto-graded points earned per question (0 for every question when nothing ran)."""
         earned = {q: 0.0 for q in self.question_max}
-        for t in self.tests:
-            earned[t.question] = earned.get(t.question, 0.0) + (
-                float(t.points) if t.passed else 0.0
-            )
+        for q, v in self.result.per_question().items():  # the result model's own sums
+            earned[q] = v["score"]
         return {
             q: round(v, 4) for q, v in sorted(earned.items(), key=lambda kv: natural_key(kv[0]))
         }
 
     @property
     def possible_per_question(self) -> dict[str, float]:
-        """Points available per question (from the test outcomes, else the assignment's table)."""
+        """Auto-graded points available per question (from the outcomes, else the table)."""
         out = dict(self.question_max)
         if self.tests:
             from_tests: dict[str, float] = {}
@@ -114,81 +122,141 @@ class GradeRecord:
         return {q: round(v, 4) for q, v in sorted(out.items(), key=lambda kv: natural_key(kv[0]))}
 
     @property
-    def total(self) -> float:
-        """Points earned."""
+    def auto_total(self) -> float:
+        """Auto-graded points earned."""
         return round(sum(self.questions.values()), 4)
 
     @property
-    def possible(self) -> float:
+    def auto_possible(self) -> float:
         """Auto-graded points available for the assignment."""
         return round(sum(self.possible_per_question.values()), 4)
 
+    @property
+    def manual_total(self) -> float:
+        """Points of the saved manual scores."""
+        return round(sum(s.points for s in self.manual.values()), 4)
+
+    @property
+    def manual_possible(self) -> float:
+        """Points of the assignment's manual questions."""
+        return round(sum(self.manual_max.values()), 4)
+
+    @property
+    def total(self) -> float:
+        """Auto + manual points earned."""
+        return round(self.auto_total + self.manual_total, 4)
+
+    @property
+    def possible(self) -> float:
+        """Auto + manual points available."""
+        return round(self.auto_possible + self.manual_possible, 4)
+
     def to_json(self) -> dict:
-        """JSON-ready dict of this record (see module docstring)."""
+        """JSON-ready dict of this row (see :func:`write_json`)."""
+        earned = self.questions
         return {
             "submission": self.id,
             "source": self.source,
             "assignment": self.assignment,
-            "status": self.status,
+            "status": self.status.value,
             "reason": self.reason,
             "total": self.total,
             "possible": self.possible,
+            "auto": self.auto_total,
+            "auto_possible": self.auto_possible,
+            "manual": self.manual_total,
+            "manual_possible": self.manual_possible,
             "questions": {
-                q: {"points": self.questions.get(q, 0.0), "max_points": m}
+                q: {"points": earned.get(q, 0.0), "max_points": m}
                 for q, m in self.possible_per_question.items()
             },
-            "tests": [asdict(t) for t in self.tests],
+            "written": {
+                q: {
+                    "status": self.written.get(q, ("missing", ""))[0],
+                    "max_points": m,
+                    "points": None if q not in self.manual else self.manual[q].points,
+                    "items": [] if q not in self.manual else list(self.manual[q].items),
+                    "comment": "" if q not in self.manual else self.manual[q].comment,
+                    "grader": "" if q not in self.manual else self.manual[q].grader,
+                }
+                for q, m in self.manual_max.items()
+            },
+            "tests": [dict(vars(t)) for t in self.tests],
+            "isolation": self.result.isolation,
+            "cell_errors": self.result.cell_errors,
             "seconds": round(self.seconds, 3),
-            "execution_seconds": (
-                None if self.execution_seconds is None else round(self.execution_seconds, 3)
-            ),
-            "runner_seconds": (
-                None if self.runner_seconds is None else round(self.runner_seconds, 3)
-            ),
+            "runner_seconds": round(self.result.duration_s, 3),
+            "timings": self.result.timings,
             "feedback": self.feedback,
         }
 
 
 def question_columns(records: list[GradeRecord]) -> list[str]:
-    """All question names of the batch, in natural order."""
+    """All auto-graded question names of the batch, in natural order."""
     names: set[str] = set()
     for r in records:
         names.update(r.possible_per_question)
     return sorted(names, key=natural_key)
 
 
+def written_columns(records: list[GradeRecord]) -> list[str]:
+    """All manual (written) question names of the batch, in natural order."""
+    names: set[str] = set()
+    for r in records:
+        names.update(r.manual_max)
+    return sorted(names, key=natural_key)
+
+
+CSV_TAIL = ["auto", "manual", "total", "possible", "status", "reason"]
+
+
+def csv_text(records: list[GradeRecord]) -> str:
+    """grades.csv as text (schema in the module docstring)."""
+    qcols = question_columns(records)
+    wcols = written_columns(records)
+    fh = io.StringIO()
+    w = csv.writer(fh)
+    w.writerow(["submission", "assignment", *qcols, *wcols, *CSV_TAIL])
+    for r in sorted(records, key=lambda r: natural_key(r.id)):
+        per_q = r.questions
+        own = r.possible_per_question
+        w.writerow(
+            [
+                r.id,
+                r.assignment or "",
+                *[points_str(per_q.get(q, 0.0)) if q in own else "" for q in qcols],
+                *[points_str(r.manual[q].points) if q in r.manual else "" for q in wcols],
+                points_str(r.auto_total),
+                points_str(r.manual_total),
+                points_str(r.total),
+                points_str(r.possible),
+                r.status.value,
+                one_line(r.reason),
+            ]
+        )
+    return fh.getvalue()
+
+
 def write_csv(records: list[GradeRecord], path: Path) -> Path:
     """Write grades.csv (schema in the module docstring)."""
-    qcols = question_columns(records)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["submission", "assignment", *qcols, "total", "possible", "status", "reason"])
-        for r in sorted(records, key=lambda r: natural_key(r.id)):
-            per_q = r.questions
-            own = r.possible_per_question
-            w.writerow(
-                [
-                    r.id,
-                    r.assignment or "",
-                    *[points_str(per_q.get(q, 0.0)) if q in own else "" for q in qcols],
-                    points_str(r.total),
-                    points_str(r.possible),
-                    r.status,
-                    one_line(r.reason),
-                ]
-            )
+        fh.write(csv_text(records))
     return path
 
 
 def write_json(records: list[GradeRecord], path: Path) -> Path:
-    """Write grades.json: `{"format", "assignments": {name: {"questions", "possible"}}, "submissions": [...]}`."""
+    """Write grades.json: ``{"format", "assignments": {name: {"questions", "written",
+    "possible"}}, "submissions": [GradeRecord.to_json(), ...]}``."""
     assignments: dict[str, dict] = {}
     for r in records:
-        if r.assignment and r.possible_per_question:
-            entry = assignments.setdefault(r.assignment, {"questions": {}, "possible": 0.0})
-            if r.status == "graded" or not entry["questions"]:
+        if r.assignment and (r.possible_per_question or r.manual_max):
+            entry = assignments.setdefault(
+                r.assignment, {"questions": {}, "written": {}, "possible": 0.0}
+            )
+            if r.status == Status.GRADED or not entry["questions"]:
                 entry["questions"] = r.possible_per_question
+                entry["written"] = dict(sorted(r.manual_max.items()))
                 entry["possible"] = r.possible
     doc = {
         "format": JSON_FORMAT,
@@ -198,6 +266,35 @@ def write_json(records: list[GradeRecord], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def records_from_db(db: GradebookDB, assignment: str | None = None) -> list[GradeRecord]:
+    """Every stored submission (of `assignment`) as a gradebook row, manual scores included."""
+    rows: list[GradeRecord] = []
+    tables: dict[str, tuple[dict[str, float], dict[str, float], dict]] = {}
+    for s in db.submissions(assignment):
+        if s.assignment not in tables:
+            tables[s.assignment] = (
+                db.questions(s.assignment, "auto"),
+                db.questions(s.assignment, "manual"),
+                db.manual_scores(s.assignment),
+            )
+        auto, manual, scores = tables[s.assignment]
+        rows.append(
+            GradeRecord(
+                id=s.submission_id,
+                source=s.source,
+                assignment=s.assignment or None,
+                result=s.result,
+                question_max=dict(auto),
+                seconds=s.seconds,
+                written=db.written_of(s.submission_id),
+                manual_max=dict(manual),
+                manual={q: sc for (sid, q), sc in scores.items() if sid == s.submission_id},
+                content_sha256=s.content_sha256,
+            )
+        )
+    return rows
 
 
 def _cut(text: str, width: int) -> str:
@@ -210,8 +307,10 @@ def _cut(text: str, width: int) -> str:
 def format_table(records: list[GradeRecord], width: int | None = None) -> str:
     """The gradebook as a plain-text table, one block per assignment, fitted to `width`.
 
-    Per-question columns are shown when they fit; reasons go in the last column when at least
-    40 characters remain for them, otherwise in a list of notes under the table.
+    `score` is the auto-graded score; a `written` column (when the assignment has written
+    questions) shows the manual points so far, ``?`` while some are not graded. Per-question
+    columns are shown when they fit; reasons go in the last column when at least 40 characters
+    remain for them, otherwise in a list of notes under the table.
     """
     if width is None:
         width = max(80, shutil.get_terminal_size((120, 24)).columns)
@@ -224,19 +323,25 @@ def format_table(records: list[GradeRecord], width: int | None = None) -> str:
         qcols = question_columns(rows)
         id_w = min(max(len("submission"), *(len(r.id) for r in rows)), 40)
         q_ws = [max(len(q), 4) for q in qcols]
-        fixed = id_w + 2 + 8 + 2 + 11 + 2
+        has_written = any(r.manual_max for r in rows)
+        fixed = id_w + 2 + 8 + 2 + 11 + 2 + (9 if has_written else 0)
         if fixed + sum(w + 1 for w in q_ws) > width:  # too wide: drop per-question columns
             qcols, q_ws = [], []
         used = fixed + sum(w + 1 for w in q_ws)
         inline = width - used - 1 >= 40
         head = f"{'submission':<{id_w}}  {'status':<8}  {'score':>11}  "
+        head += f"{'written':>7}  " if has_written else ""
         head += "".join(f"{q:>{w}} " for q, w in zip(qcols, q_ws, strict=True))
         head += " reason" if inline else ""
         lines = [f"== {name} ==", head.rstrip(), "-" * min(width, max(len(head), used))]
         notes = []
         for r in rows:
-            score = f"{points_str(r.total)}/{points_str(r.possible)}"
+            score = f"{points_str(r.auto_total)}/{points_str(r.auto_possible)}"
             line = f"{_cut(r.id, id_w):<{id_w}}  {r.status:<8}  {score:>11}  "
+            if has_written:
+                done = len(r.manual) >= len(r.manual_max)
+                got = points_str(r.manual_total) if done else "?"
+                line += f"{got + '/' + points_str(r.manual_possible):>7}  "
             per_q = r.questions
             own = r.possible_per_question
             line += "".join(

@@ -47,7 +47,7 @@ from .inject import make_submission
 from .submissions import Submission
 
 if TYPE_CHECKING:
-    from .grade import Job
+    from .batch import Job
 
 FORMAT = "mbrl-course-samples/2"
 #: Time limit (s) for the sample that loops forever, so `make run` stays short.
@@ -326,7 +326,7 @@ def load(samples_root: Path) -> dict[str, Corpus]:
 
 def jobs_for(corpora: dict[str, Corpus], exclude_status: Sequence[str] = ()) -> list[Job]:
     """Grading jobs for every sample: forced assignment, per-sample time limit where set."""
-    from .grade import Job
+    from .batch import Job
 
     jobs: list[Job] = []
     for name, corpus in sorted(corpora.items()):

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,7 +234,14 @@ def _read_zip_notebook(path: Path, assignment: str | None) -> tuple[bytes, str]:
         try:
             with zf.open(info) as fh:
                 data = fh.read(MAX_NOTEBOOK_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            RuntimeError,
+            NotImplementedError,
+            EOFError,
+            zlib.error,
+        ) as exc:
             raise InvalidSubmission(
                 f"cannot extract {info.filename} from the zip ({exc})"
             ) from None

@@ -8,7 +8,9 @@ For each assignment ``NN_topic`` (built by ``mbrl-course build``):
     the assignment folder) and earns 0 autograded points;
 (c) nothing in ``assignments/NN/`` leaks solutions, hidden tests, hidden answers or the reference
     (``scan_leaks``);
-(d) the solution's execution time (target <= 60 s) and grading time (target <= 90 s) are reported.
+(d) the solution's execution time (target <= 60 s) and grading time (target <= 90 s) are reported;
+(e) every written (manual) question has an editable answer cell and a rubric adding up to its points
+    (``written_checks``).
 
 Grading uses the trusted runner ``mbrl_grader.runner.grade_notebook`` (engine ``trusted``, the
 default) or ``otter run`` on the autograder zip (engine ``otter``); both give a
@@ -35,6 +37,7 @@ from .answer_leaks import answer_leaks
 from .build import discover_masters
 from .layout import Layout
 from .leaks import scan_leaks
+from .written_checks import check_written
 
 EXEC_TARGET_S = 60.0
 GRADE_TARGET_S = 90.0
@@ -225,6 +228,8 @@ def validate_assignment(
     report.expected_possible = expected_possible(ag_dir)
     if report.expected_possible <= 0:
         report.problems.append("the autograder has no autograded points")
+    master = layout.solutions / name / f"{name}.ipynb"
+    report.problems += check_written(master, student_dir / f"{name}.ipynb")  # issue 12
 
     with tempfile.TemporaryDirectory(prefix=f"mbrl-validate-{name}-") as tmp:
         tmp_path = Path(tmp)
@@ -263,6 +268,11 @@ def solution_problems(run: GradingRun, expected_possible: float) -> list[str]:
     result = run.result
     if result.status != Status.GRADED:
         return [f"solution not graded: {result.status} {result.reason}"]
+    if result.cell_errors:
+        cells = "; ".join(
+            f"{e.get('label', e.get('cell'))}: {e.get('type')}" for e in result.cell_errors[:5]
+        )
+        return [f"the solution raises errors while it is graded: {cells}"]
     if run.score != expected_possible or run.possible != expected_possible:
         return [
             f"solution earns {run.score:g}/{run.possible:g}, expected "

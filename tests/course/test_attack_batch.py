@@ -73,6 +73,8 @@ def test_attack_corpus_graded_by_the_batch_command(tmp_path: Path) -> None:
             str(ag_root),
             "--out",
             str(out),
+            "--db",
+            str(tmp_path / "gradebook.sqlite"),
             "--jobs",
             "2",
             "--timeout",

@@ -185,15 +185,17 @@ def test_no_generated_folder_without_master() -> None:
 
 
 def test_cli_dispatches_grade_and_run_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`mbrl-course grade/run ARGS` hand ARGS to grade.main / run_main; a global --root goes to run."""
+    """`mbrl-course grade/run ARGS` hand ARGS to grade.main / run.main; a global --root goes to run."""
     import sys
     import types
 
     calls: list[tuple[str, list[str]]] = []
     fake = types.ModuleType("mbrl_course.grade")
     fake.main = lambda argv: calls.append(("main", argv)) or 0  # type: ignore[attr-defined]
-    fake.run_main = lambda argv: calls.append(("run_main", argv)) or 3  # type: ignore[attr-defined]
+    fake_run = types.ModuleType("mbrl_course.run")
+    fake_run.main = lambda argv: calls.append(("run_main", argv)) or 3  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "mbrl_course.grade", fake)
+    monkeypatch.setitem(sys.modules, "mbrl_course.run", fake_run)
     assert cli_main(["grade", "subs/", "--jobs", "2", "--help"]) == 0
     assert cli_main(["--root", "/nowhere", "run", "--out", "x"]) == 3
     assert cli_main(["--root=/elsewhere", "grade", "subs/"]) == 0  # grade has no --root option

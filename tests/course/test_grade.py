@@ -17,9 +17,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_course import grade
-from mbrl_course.grade import Job, Settings, grade_batch, main, write_outputs
+from mbrl_course import batch as batch_mod
+from mbrl_course import grade, written
+from mbrl_course.batch import Job, Settings, grade_batch
+from mbrl_course.grade import main
+from mbrl_course.gradebook_db import GradebookDB
+from mbrl_course.outputs import Scrubbers, write_outputs
 from mbrl_course.submissions import discover
+from mbrl_grader.results import Limits
 
 ASSIGNMENT = "00_fixture"
 
@@ -94,8 +99,13 @@ outcomes = [
     dict(question="q2", name="test_answer_value", hidden=True, points=1.0 if good_answer else 0.0,
          max_points=1.0, passed=good_answer, message="" if good_answer else "answer is not right"),
 ]
-json.dump({"status": "graded", "reason": "", "outcomes": outcomes,
-           "timings": {"execute": 0.01}}, open(out, "w"))
+argv_log = re.search(r"FAKE_ARGV=(\S+)", src)
+if argv_log:
+    json.dump(sys.argv[1:], open(argv_log.group(1), "w"))
+status = "sideways" if "FAKE_BAD_STATUS" in src else "graded"
+json.dump({"status": status, "reason": "", "outcomes": outcomes,
+           "isolation": {"level": "namespaces", "user": "fake"},
+           "timings": {"execute_s": 0.01}}, open(out, "w"))
 """
 
 GOOD = "def add(a, b):\n    return a + b\n"
@@ -147,10 +157,18 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.fixture(autouse=True)
+def course_folder(tmp_path: Path, monkeypatch) -> Path:
+    """A course root in tmp_path, so the default gradebook database never lands in the repo."""
+    root = tmp_path / "course"
+    monkeypatch.setattr(grade, "course_root", lambda: root)
+    return root
+
+
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch):
     """Autograder root, fake runner command, and a submissions folder full of trouble."""
-    monkeypatch.setattr(grade, "KILL_GRACE", 0.5)
+    monkeypatch.setattr(batch_mod, "KILL_GRACE", 0.5)
     ag_root = make_autograder(tmp_path / "autograder")
     subs = tmp_path / "subs"
     (subs / "alice").mkdir(parents=True)
@@ -176,7 +194,7 @@ def env(tmp_path: Path, monkeypatch):
     (subs / "notes.txt").write_text("not a submission")
     settings = Settings(
         autograders=grade.find_autograders(ag_root),
-        timeout=2.0,
+        limits=Limits(timeout_s=2.0),
         jobs=2,
         runner_cmd=fake_runner(tmp_path),
         kill_grace=0.5,
@@ -256,7 +274,7 @@ def test_parallel_jobs_overlap(env, tmp_path):
 def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch, capsys):
     """`grade` exits 0, writes CSV/JSON/feedback under --out, and leaves inputs byte-identical."""
     before = tree_hashes(env["subs"])
-    monkeypatch.setattr(grade, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
     out = env["tmp"] / "out"
     rc = main(
         [
@@ -283,6 +301,8 @@ def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch
         "assignment",
         "q1",
         "q2",
+        "auto",
+        "manual",
         "total",
         "possible",
         "status",
@@ -310,7 +330,7 @@ def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch
 
 def test_regrading_gives_identical_gradebooks(env, monkeypatch):
     """Grading the same folder twice writes the same CSV."""
-    monkeypatch.setattr(grade, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
     outs = []
     for k in range(2):
         out = env["tmp"] / f"out{k}"
@@ -403,9 +423,9 @@ def test_write_outputs_replaces_its_own_stale_feedback(env):
         env["settings"],
         progress=False,
     )
-    write_outputs(recs, out, env["settings"].autograders)
+    write_outputs(recs, out, Scrubbers(env["settings"].autograders))
     (out / "feedback" / "old.md").write_text("stale")
-    write_outputs(recs, out, env["settings"].autograders)
+    write_outputs(recs, out, Scrubbers(env["settings"].autograders))
     assert sorted(p.name for p in (out / "feedback").iterdir()) == ["hw.ipynb.md"]
 
 
@@ -455,7 +475,10 @@ def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
     for fname, (text, _, _) in REAL_CASES.items():
         (subs / fname).write_text(text)
     settings = Settings(
-        autograders=grade.find_autograders(ag_root), timeout=8.0, jobs=2, kill_grace=5.0
+        autograders=grade.find_autograders(ag_root),
+        limits=Limits(timeout_s=8.0),
+        jobs=2,
+        kill_grace=5.0,
     )
     before = tree_hashes(subs)
     runs = []
@@ -474,3 +497,250 @@ def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
             )
     assert runs[0] == runs[1]
     assert tree_hashes(subs) == before
+
+
+def test_isolation_report_reaches_the_gradebook(env, monkeypatch):
+    """The runner's isolation report is kept in the database and grades.json (it was dropped)."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    out = env["tmp"] / "out"
+    argv = [str(env["subs"] / "alice"), "-a", ASSIGNMENT, "-o", str(out)]
+    assert main([*argv, "--autograders", str(env["ag"]), "--no-progress"]) == 0
+    [row] = json.loads((out / "grades.json").read_text())["submissions"]
+    assert row["isolation"] == {"level": "namespaces", "user": "fake"}
+
+
+def test_every_limit_reaches_the_runner_as_one_limits_object(env, monkeypatch):
+    """The CLI builds one Limits; the runner gets exactly Limits.cli_args() (no limit lost)."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    log = env["tmp"] / "argv.json"
+    d = env["tmp"] / "one"
+    d.mkdir()
+    (d / "s.ipynb").write_text(notebook(GOOD, f"FAKE_ARGV={log}"))
+    limits = Limits(
+        timeout_s=9.0,
+        cell_timeout_s=3.0,
+        test_timeout_s=7.0,
+        memory_mb=512,
+        output_limit_chars=1000,
+        max_restarts=1,
+    )
+    options = ["--timeout", "9", "--cell-timeout", "3", "--test-timeout", "7"]
+    options += ["--memory-mb", "512", "--output-limit", "1000", "--max-restarts", "1"]
+    argv = [str(d), "-a", ASSIGNMENT, "-o", str(env["tmp"] / "out"), *options]
+    assert main([*argv, "--autograders", str(env["ag"]), "--no-progress"]) == 0
+    got = json.loads(log.read_text())
+    start = got.index("--timeout")
+    assert got[start : start + len(limits.cli_args())] == limits.cli_args()
+
+
+def test_help_shows_the_defaults_of_limits(capsys):
+    """Help texts derive their defaults from Limits() instead of restating numbers."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    d = Limits()
+    assert f"(default {d.timeout_s:g} s)" in text and f"(default {d.memory_mb} MB)" in text
+    assert f"(default {d.cell_timeout_s:g} s)" in text
+
+
+def test_unreadable_runner_result_is_an_error_row(env):
+    """A result with an unknown status becomes an `error` row naming the problem."""
+    d = env["tmp"] / "bad"
+    d.mkdir()
+    (d / "s.ipynb").write_text(notebook(GOOD, "FAKE_BAD_STATUS = 1"))
+    [rec] = grade_batch(
+        [Job(s, ASSIGNMENT) for s in discover([d])], env["settings"], progress=False
+    )
+    assert rec.status == "error" and "unreadable result" in rec.reason and "sideways" in rec.reason
+
+
+# ------------------------------------------------------------------ the gradebook database
+
+
+def _small_corpus(env) -> Path:
+    """Four gradable submissions (two correct, one buggy, one zip)."""
+    d = env["tmp"] / "small"
+    d.mkdir()
+    (d / "s1.ipynb").write_text(notebook(GOOD, "answer = 42"))
+    (d / "s2.ipynb").write_text(notebook(BAD, "answer = 42"))
+    (d / "s3.ipynb").write_text(notebook(GOOD, "answer = 41"))
+    (d / "s4.ipynb").write_text(notebook(GOOD, "answer = 42"))
+    return d
+
+
+def _grade_cli(env, folder: Path, db: Path, *extra: str) -> int:
+    """`mbrl-course grade` on `folder` with the fake runner into `db`."""
+    out = env["tmp"] / "out"
+    argv = [str(folder), "-a", ASSIGNMENT, "-o", str(out), "--db", str(db), "--no-progress"]
+    return main([*argv, "--autograders", str(env["ag"]), *extra])
+
+
+def test_default_database_is_in_the_course_folder(env, monkeypatch, course_folder):
+    """Without --db, `grade` writes ROOT/gradebook.sqlite."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    argv = [str(_small_corpus(env)), "-a", ASSIGNMENT, "-o", str(env["tmp"] / "o")]
+    assert main([*argv, "--autograders", str(env["ag"]), "--no-progress"]) == 0
+    with GradebookDB.open(course_folder / "gradebook.sqlite") as db:
+        assert db.submission_ids() == ["s1.ipynb", "s2.ipynb", "s3.ipynb", "s4.ipynb"]
+
+
+def _add_written_question(env) -> None:
+    """Give the fixture autograder a 2-point written question q9 (rubrics.json, as built)."""
+    rubric = written.Rubric(
+        "q9", 2.0, "**Question 9.** Why plan?", (written.RubricItem("1", "a", 2.0),)
+    )
+    text = written.rubrics_json({"q9": rubric}, ASSIGNMENT)
+    (env["ag"] / ASSIGNMENT / written.RUBRICS_FILE).write_text(text)
+
+
+def _with_answer(answer: str | None, *code: str) -> str:
+    """A fixture notebook with the written block of q9 (None: no answer cell) after `code`."""
+    nb = nbformat.reads(notebook(*code), as_version=4)
+    locked = {"deletable": False, "editable": False}
+    nb.cells.append(
+        nbformat.v4.new_markdown_cell(
+            f"{written.BEGIN_MARKER}\n\n**Question 9.** Why plan?", metadata=locked
+        )
+    )
+    if answer is not None:
+        tags = {"tags": ["otter_answer_cell"]}
+        nb.cells.append(nbformat.v4.new_markdown_cell(answer, metadata=tags))
+    nb.cells.append(nbformat.v4.new_markdown_cell(written.END_MARKER, metadata=locked))
+    return nbformat.writes(nb)
+
+
+def test_written_answers_are_stored_and_exported(env, monkeypatch):
+    """Each submission's answer to a written question lands in the database with its status."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    _add_written_question(env)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    (d / "s1.ipynb").write_text(_with_answer("Planning *reuses* experience.", GOOD, "answer = 42"))
+    (d / "s2.ipynb").write_text(_with_answer(written.PLACEHOLDER, BAD, "answer = 42"))
+    assert _grade_cli(env, d, db_path) == 0
+    with GradebookDB.open(db_path) as db:
+        assert db.written_questions(ASSIGNMENT) == ["q9"]
+        rows = {r.submission_id: (r.status, r.text) for r in db.written_answers(ASSIGNMENT, "q9")}
+    assert rows["s1.ipynb"] == ("ok", "Planning *reuses* experience.")
+    assert rows["s2.ipynb"][0] == "empty" and rows["s3.ipynb"][0] == "missing"
+    doc = json.loads((env["tmp"] / "out" / "grades.json").read_text())
+    s1 = next(r for r in doc["submissions"] if r["submission"] == "s1.ipynb")
+    assert s1["written"]["q9"] == {
+        "status": "ok", "max_points": 2.0, "points": None, "items": [], "comment": "", "grader": "",
+    }  # fmt: skip
+    assert (
+        "not graded yet (2 points)" in (env["tmp"] / "out" / "feedback" / "s1.ipynb.md").read_text()
+    )
+
+
+def test_regrade_keeps_manual_scores_in_exports(env, monkeypatch):
+    """A human's score survives a regrade of a changed file and shows in grades.csv."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    _add_written_question(env)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    (d / "s2.ipynb").write_text(_with_answer("First try.", BAD, "answer = 42"))
+    assert _grade_cli(env, d, db_path) == 0
+    with GradebookDB.open(db_path) as db:
+        db.set_manual_score(
+            "s2.ipynb", ASSIGNMENT, "q9", items=("1",), points=1.5, comment="", grader="ta",
+            expected_version=0,
+        )  # fmt: skip
+    # the student's fixed resubmission, regraded
+    (d / "s2.ipynb").write_text(_with_answer("Second try.", GOOD, "answer = 42"))
+    assert _grade_cli(env, d, db_path) == 0
+    with (env["tmp"] / "out" / "grades.csv").open() as fh:
+        row = next(r for r in csv.DictReader(fh) if r["submission"] == "s2.ipynb")
+    assert (row["q1"], row["q9"], row["auto"], row["manual"], row["total"]) == (
+        "3", "1.5", "5", "1.5", "6.5",
+    )  # fmt: skip
+    assert row["possible"] == "7"
+    with GradebookDB.open(db_path) as db:
+        assert db.written_of("s2.ipynb")["q9"] == ("ok", "Second try.")
+
+
+def test_resume_skips_unchanged_submissions_and_regrades_changed_ones(env, monkeypatch, capsys):
+    """--resume grades only new or changed files (same autograder); errors are retried."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    assert _grade_cli(env, d, db_path) == 0
+    capsys.readouterr()
+    log = env["tmp"] / "runs.log"
+    (d / "s3.ipynb").write_text(notebook(GOOD, "answer = 42", f"FAKE_LOG={log}"))
+    (d / "s5.ipynb").write_text(notebook(GOOD, "answer = 42", f"FAKE_LOG={log}"))
+    assert _grade_cli(env, d, db_path, "--resume") == 0
+    assert "3 submission(s) already graded" in capsys.readouterr().out
+    assert log.read_text().count("start") == 2  # s3 (changed) and s5 (new) only
+    with GradebookDB.open(db_path) as db:
+        rows = {s.submission_id: s for s in db.submissions()}
+    assert sorted(rows) == [f"s{k}.ipynb" for k in range(1, 6)]
+    assert rows["s3.ipynb"].result.score == 5.0
+
+
+def test_resume_regrades_everything_when_the_autograder_changes(env, monkeypatch, capsys):
+    """Editing a test file changes the autograder digest, so --resume regrades every file."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    assert _grade_cli(env, d, db_path) == 0
+    tests = env["ag"] / ASSIGNMENT / "tests" / "q2.py"
+    tests.write_text(tests.read_text() + "\n# a comment changes the digest\n")
+    capsys.readouterr()
+    assert _grade_cli(env, d, db_path, "--resume") == 0
+    assert "already graded" not in capsys.readouterr().out
+
+
+def test_ctrl_c_mid_batch_keeps_finished_rows_and_resume_completes(env, monkeypatch, capsys):
+    """An interrupt after two stored submissions leaves them stored; --resume grades the rest."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, db_path = _small_corpus(env), env["tmp"] / "gb.sqlite"
+    original = GradebookDB.record_result
+    calls = []
+
+    def interrupted(self, *args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 3:  # Ctrl-C arrives while the third submission is being stored
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(GradebookDB, "record_result", interrupted)
+    assert _grade_cli(env, d, db_path, "--jobs", "1") == 130
+    assert "rerun with --resume" in capsys.readouterr().err
+    monkeypatch.setattr(GradebookDB, "record_result", original)
+    with GradebookDB.open(db_path) as db:
+        assert len(db.submission_ids()) == 2
+        assert all(len(s.result.outcomes) == 4 for s in db.submissions())  # complete rows only
+    assert _grade_cli(env, d, db_path, "--resume") == 0
+    assert "2 submission(s) already graded" in capsys.readouterr().out
+    with GradebookDB.open(db_path) as db:
+        assert len(db.submission_ids()) == 4
+
+
+def test_gradebook_write_failure_is_a_clear_tool_error(env, monkeypatch, capsys):
+    """A database that cannot be written (disk full) stops with exit 2 and says what is kept."""
+    import sqlite3
+
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+
+    def full(self, *args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(GradebookDB, "record_result", full)
+    assert _grade_cli(env, _small_corpus(env), env["tmp"] / "gb.sqlite") == 2
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "--resume" in err
+
+
+def test_interrupted_shard_run_resumes_into_its_own_out_folder(env, monkeypatch, capsys):
+    """A shard's --out holds its database; after Ctrl-C the same command with --resume works."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, out = _small_corpus(env), env["tmp"] / "shard0"
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    argv = [str(d), "-a", ASSIGNMENT, "-o", str(out), "--shard", "0/1", "--no-progress"]
+    argv += ["--autograders", str(env["ag"])]
+    with monkeypatch.context() as m:
+        m.setattr(GradebookDB, "record_result", interrupted)
+        assert main(argv) == 130
+    assert (out / "gradebook.sqlite").is_file()
+    assert main([*argv, "--resume"]) == 0, capsys.readouterr().err
+    assert len(list((out / "feedback").glob("*.md"))) == 4

@@ -8,13 +8,14 @@ import json
 from mbrl_course.feedback import render
 from mbrl_course.gradebook import (
     GradeRecord,
-    TestRecord,
     format_table,
     natural_key,
     points_str,
     write_csv,
     write_json,
 )
+from mbrl_course.gradebook_db import ManualScore
+from mbrl_grader.results import SubmissionResult, TestOutcome
 from mbrl_grader.scrub import CodeScrubber, code_lines
 
 
@@ -24,16 +25,14 @@ def rec(id_, status="graded", tests=(), assignment="02_dyna", reason="", qmax=No
         id=id_,
         source=f"/subs/{id_}",
         assignment=assignment,
-        status=status,
-        reason=reason,
-        tests=list(tests),
+        result=SubmissionResult(status, reason, list(tests)),
         question_max=qmax if qmax is not None else {"q1_2": 2.0, "q1_10": 1.0},
     )
 
 
 def t(q, name, passed, pts, hidden=False, msg=""):
     """A test outcome."""
-    return TestRecord(q, name, hidden, pts if passed else 0.0, pts, passed, msg)
+    return TestOutcome(q, name, hidden, pts if passed else 0.0, pts, passed, msg, name)
 
 
 def sample_records():
@@ -81,6 +80,8 @@ def test_csv_schema_and_rows(tmp_path):
         "q1_2",
         "q1_10",
         "q2",
+        "auto",
+        "manual",
         "total",
         "possible",
         "status",
@@ -118,6 +119,7 @@ def test_json_holds_assignments_and_tests(tmp_path):
     assert doc["format"] == "mbrl-course-grades/1"
     assert doc["assignments"]["02_dyna"] == {
         "questions": {"q1_2": 2.0, "q1_10": 1.0},
+        "written": {},
         "possible": 3.0,
     }
     bob = next(s for s in doc["submissions"] if s["submission"] == "bob.ipynb")
@@ -175,3 +177,57 @@ def test_feedback_messages_cannot_break_out_of_their_code_block():
     r = rec("x", tests=[t("q1_2", "a", False, 2.0, msg="```\n# Injected heading")])
     md = render(r)
     assert "````text\n```\n# Injected heading\n````" in md
+
+
+def with_written(r: GradeRecord) -> GradeRecord:
+    """`r` with two manual questions, one of them graded by a human."""
+    r.manual_max = {"q4": 2.0, "q5": 1.0}
+    r.written = {"q4": ("ok", "Planning replays *model* transitions."), "q5": ("empty", "")}
+    r.manual = {
+        "q4": ManualScore(r.id, "02_dyna", "q4", ("names replay",), 1.5, "close", "ta", "t", 1)
+    }
+    return r
+
+
+def test_csv_has_written_columns_and_auto_plus_manual_total(tmp_path):
+    """Written questions get their own columns; total = auto + manual, possible includes both."""
+    bob = with_written(sample_records()[0])
+    path = write_csv([bob], tmp_path / "grades.csv")
+    with path.open() as fh:
+        [row] = list(csv.DictReader(fh))
+    assert (row["q4"], row["q5"]) == ("1.5", "")  # q5 not graded yet: blank, not 0
+    assert (row["auto"], row["manual"], row["total"], row["possible"]) == ("2", "1.5", "3.5", "6")
+
+
+def test_feedback_shows_written_answers_scores_and_ungraded_items():
+    """Feedback lists each written question with its status, points, rubric items and comment."""
+    md = render(with_written(sample_records()[0]))
+    assert "## Written answers" in md
+    assert "- **q4** (answered): 1.5 / 2 points" in md and "  - names replay" in md
+    assert "Comment: close" in md
+    assert "- **q5** (left empty): not graded yet (1 points)" in md
+    assert "Total: **3.5 / 6** points" in md
+
+
+def test_json_rows_carry_isolation_and_written_details(tmp_path):
+    """grades.json keeps the runner's isolation report and each written item's grading."""
+    bob = with_written(sample_records()[0])
+    bob.result.isolation = {"level": "namespaces", "user": "nobody"}
+    doc = json.loads(write_json([bob], tmp_path / "g.json").read_text())
+    [row] = doc["submissions"]
+    assert row["isolation"] == {"level": "namespaces", "user": "nobody"}
+    assert (
+        row["written"]["q4"]["items"] == ["names replay"] and row["written"]["q5"]["points"] is None
+    )
+    assert doc["assignments"]["02_dyna"]["written"] == {"q4": 2.0, "q5": 1.0}
+
+
+def test_table_shows_auto_score_and_written_progress():
+    """The table's score is auto-graded; written points show '?' until every item is graded."""
+    bob = with_written(sample_records()[0])
+    text = format_table([bob], width=120)
+    head, row = text.splitlines()[1], text.splitlines()[3]
+    assert "written" in head
+    assert " 2/3 " in row and " ?/3 " in row  # q5 not graded yet
+    bob.manual["q5"] = ManualScore(bob.id, "02_dyna", "q5", (), 1.0, "", "ta", "t", 1)
+    assert " 2.5/3 " in format_table([bob], width=120).splitlines()[3]

@@ -10,8 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_course import grade, samples
-from mbrl_course.grade import Settings, find_autograders, grade_batch
+from mbrl_course import batch, run, samples
+from mbrl_course.autograders import find_autograders
+from mbrl_course.batch import Settings, grade_batch
+from mbrl_grader.results import Limits
 
 NAME = "00_fixture"
 REPO = Path(__file__).resolve().parents[2]
@@ -143,15 +145,16 @@ def test_stale_variant_is_skipped_with_a_warning(tmp_path, capsys):
 
 def test_compare_names_the_tests_that_behave_unexpectedly():
     """compare() names the sample, each unexpected failure (with its message) and each pass."""
-    from mbrl_course.gradebook import GradeRecord, TestRecord
+    from mbrl_course.gradebook import GradeRecord
+    from mbrl_grader.results import SubmissionResult, TestOutcome
 
     exp = {"status": "graded", "fails": ["q1:test_b"]}
     c = samples.Corpus(NAME, Path("."), {"a.ipynb": exp})
     tests = [
-        TestRecord("q1", "q1 - 1", False, 0.0, 2.0, False, "add(1, 2) returned -1", "test_a"),
-        TestRecord("q1", "q1 - 2", True, 1.0, 1.0, True, "", "test_b"),
+        TestOutcome("q1", "q1 - 1", False, 0.0, 2.0, False, "add(1, 2) returned -1", "test_a"),
+        TestOutcome("q1", "q1 - 2", True, 1.0, 1.0, True, "", "test_b"),
     ]
-    r = GradeRecord(f"{NAME}/a.ipynb", "a", NAME, "graded", tests=tests)
+    r = GradeRecord(f"{NAME}/a.ipynb", "a", NAME, SubmissionResult("graded", "", tests))
     assert samples.compare([r], {NAME: c}) == [
         f"{NAME}/a.ipynb: q1:test_a failed (expected to pass): add(1, 2) returned -1",
         f"{NAME}/a.ipynb: q1:test_b passed (expected to fail)",
@@ -180,7 +183,10 @@ def test_fixture_samples_grade_as_expected(tmp_path, monkeypatch):
     root = make_repo(tmp_path)
     corpora = samples.generate(root)
     settings = Settings(
-        autograders=find_autograders(root / "autograder"), timeout=60.0, jobs=2, kill_grace=5.0
+        autograders=find_autograders(root / "autograder"),
+        limits=Limits(timeout_s=60.0),
+        jobs=2,
+        kill_grace=5.0,
     )
     records = grade_batch(samples.jobs_for(corpora), settings, progress=False)
     assert len(records) == 13
@@ -196,8 +202,8 @@ def test_run_main_builds_nothing_but_grades_and_prints(tmp_path, monkeypatch, ca
         "import json, sys\nout = sys.argv[sys.argv.index('--json') + 1]\n"
         "json.dump({'status': 'graded', 'reason': '', 'outcomes': []}, open(out, 'w'))\n"
     )
-    monkeypatch.setattr(grade, "DEFAULT_RUNNER_CMD", [sys.executable, str(script)])
-    rc = grade.run_main(["--root", str(root), "--no-build", "--no-progress", "--jobs", "2"])
+    monkeypatch.setattr(batch, "DEFAULT_RUNNER_CMD", [sys.executable, str(script)])
+    rc = run.main(["--root", str(root), "--no-build", "--no-progress", "--jobs", "2"])
     out = capsys.readouterr().out
     assert rc == 1  # the stand-in runner gives 0 points, so correct samples mismatch: reported
     assert "did NOT grade as expected" in out and "correct_plain.ipynb" in out
@@ -219,7 +225,7 @@ def test_run_main_builds_first_and_stops_cleanly_when_the_build_fails(
         raise build.BuildError("master 02_dyna is broken")
 
     monkeypatch.setattr(build, "build", fake_build)
-    assert grade.run_main(["--root", str(root), "--no-progress"]) == 2
+    assert run.main(["--root", str(root), "--no-progress"]) == 2
     assert calls == [(root.resolve(), None)]
     assert "build failed: master 02_dyna is broken" in capsys.readouterr().err
 
@@ -252,8 +258,6 @@ def test_real_samples_grade_as_expected(name, tmp_path):
     for exp in corpora[name].expected.values():
         if exp.get("status") == "timeout":  # the loop sample: 6 s prove the limit as well as 20
             exp["timeout"] = 6.0
-    settings = Settings(
-        autograders=find_autograders(REPO / "autograder"), timeout=grade.DEFAULT_TIMEOUT, jobs=2
-    )
+    settings = Settings(autograders=find_autograders(REPO / "autograder"), limits=Limits(), jobs=2)
     records = grade_batch(samples.jobs_for(corpora), settings, progress=False)
     assert samples.compare(records, corpora) == []

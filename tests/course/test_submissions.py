@@ -171,17 +171,27 @@ def test_oversized_inputs_are_refused_without_reading_them_whole(tmp_path, monke
 
 
 def test_corrupt_zip_is_invalid(tmp_path):
-    """A file that starts like a zip but is broken is invalid, not a crash."""
-    z = tmp_path / "broken.zip"
+    """A damaged member header, a truncated file or corrupt data makes the zip invalid, not a crash."""
     good = tmp_path / "good.zip"
-    with zipfile.ZipFile(good, "w") as zf:
+    with zipfile.ZipFile(good, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("a.ipynb", nb_text("x = 1"))
     data = good.read_bytes()
-    z.write_bytes(data[:30] + b"\x00" * 20 + data[50:])
-    try:
-        read_submission(sub_of(z))
-    except InvalidSubmission:
-        pass  # either invalid, or (if the damage missed the member) a valid read: never a crash
+    header = tmp_path / "header.zip"  # the member's local header name is overwritten
+    header.write_bytes(data[:30] + b"\x00" * 20 + data[50:])
+    with pytest.raises(InvalidSubmission, match="cannot extract a.ipynb from the zip"):
+        read_submission(sub_of(header))
+    truncated = tmp_path / "truncated.zip"  # the central directory is gone
+    truncated.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InvalidSubmission, match="not a readable zip file"):
+        read_submission(sub_of(truncated))
+    start = 30 + len("a.ipynb")  # first byte of the compressed member data
+    flipped = bytearray(data)
+    for k in range(start + 5, start + 25):
+        flipped[k] ^= 0xFF
+    crc = tmp_path / "crc.zip"
+    crc.write_bytes(bytes(flipped))
+    with pytest.raises(InvalidSubmission, match="cannot extract a.ipynb from the zip"):
+        read_submission(sub_of(crc))
 
 
 def test_resolve_assignment_rules():

@@ -158,3 +158,13 @@ def test_solution_problems_name_the_failed_tests() -> None:
     assert validate.solution_problems(_run("graded", [1.0, 1.0]), 2.0) == []
     (problem,) = validate.solution_problems(_run("graded", [1.0, 0.0]), 2.0)
     assert "earns 1/2" in problem and "q1:test_1" in problem
+
+
+def test_a_solution_whose_cells_raise_while_graded_is_a_problem() -> None:
+    """Full marks do not hide a solution cell that raises under the grader (e.g. a setup check)."""
+    run = _run("graded", [1.0])
+    run.result.cell_errors.append(
+        {"cell": 0, "label": 'code cell 1 ("# Setup")', "type": "SystemExit"}
+    )
+    (problem,) = validate.solution_problems(run, 1.0)
+    assert 'code cell 1 ("# Setup"): SystemExit' in problem

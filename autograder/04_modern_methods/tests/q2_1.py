@@ -5,103 +5,228 @@ OK_FORMAT = False
 name = "q2_1"
 points = 5
 
-@test_case(points=1, hidden=False)
-def test_shooting_returns_an_action(random_shooting_action):
+@test_case(points=0.5, hidden=False)
+def test_shooting_returns_first_action_of_best_sequence(random_shooting_action):
+    """Public: an int in range(model.n_actions); the FIRST action of the only rewarding sequence.
+
+    With 60 candidates of 2 binary actions, the rewarding sequence (1 of 4) is missed with
+    P = 0.75**60 < 1e-7.
+    """
+    import random
     import numpy as np
+    np.random.seed(0)
+    random.seed(0)
+
+    class OnlyOneWay:
+        n_actions = 2
+
+        def predict(self, s, a):
+            s, a = (int(s), int(a))
+            if s == 0:
+                return (1, 0.0) if a == 1 else (2, 0.0)
+            if s == 1:
+                return (2, 1.0) if a == 0 else (2, 0.0)
+            return (2, 0.0)
+    a = random_shooting_action(OnlyOneWay(), 0, 2, 60)
+    assert isinstance(a, (int, np.integer)) and (not isinstance(a, bool)), 'random_shooting_action should return one int action, got {!r}'.format(a)
+    assert 0 <= int(a) < 2, 'the action must be in range(model.n_actions), got {}'.format(a)
+    assert int(a) == 1, 'only the sequence (1, 0) collects reward from state 0 (horizon 2, 60 candidates), so MPC must execute its FIRST action, 1, and keep the sequence with the HIGHEST return; got {}'.format(a)
+
+@test_case(points=0.5, hidden=False, 
+    success_message="Public checks passed (one small model per instruction: first action, imagined states, discount, unknown moves, negative returns). The grade also runs MPC on a task and checks more models.")
+def test_shooting_small_models(random_shooting_action):
+    """Public: follows imagined states, discounts by gamma**t, stops at (None, None), negative returns.
+
+    Each case has horizon <= 2 and 60 candidates of at most 4 sequences: a needed sequence is
+    missed with P <= 0.75**60 < 1e-7 (6 calls: P < 1e-6).
+    """
+    import random
+    import numpy as np
+    np.random.seed(1)
+    random.seed(1)
+
+    class TwoSteps:
+        n_actions = 2
+
+        def predict(self, s, a):
+            s, a = (int(s), int(a))
+            if s == 0:
+                return (1, 0.0) if a == 0 else (9, 1.0)
+            if s == 1:
+                return (9, 5.0) if a == 1 else (9, 0.0)
+            return (9, 0.0)
+    a = int(random_shooting_action(TwoSteps(), 0, 2, 60, gamma=1.0))
+    assert a == 0, 'reward 5 needs action 0 from state 0 and then action 1 from the IMAGINED next state 1: apply each action to the state the model predicted for the previous one; expected 0, got {}'.format(a)
+
+    class SoonOrLater:
+        n_actions = 2
+
+        def predict(self, s, a):
+            s, a = (int(s), int(a))
+            if s == 0:
+                return (9, 1.0) if a == 0 else (1, 0.0)
+            if s == 1:
+                return (9, 3.0)
+            return (9, 0.0)
+    low = int(random_shooting_action(SoonOrLater(), 0, 2, 60, gamma=0.2))
+    high = int(random_shooting_action(SoonOrLater(), 0, 2, 60, gamma=1.0))
+    assert (low, high) == (0, 1), 'reward 1 now or reward 3 one step later: with gamma = 0.2 the returns are 1 and 0.2 * 3 = 0.6 (expected action 0), with gamma = 1 they are 1 and 3 (expected 1); you chose {} and {}: add gamma**t * r for the reward of step t, with the gamma argument'.format(low, high)
+
+    class Unknown:
+        n_actions = 2
+
+        def predict(self, s, a):
+            s, a = (int(s), int(a))
+            if s == 5:
+                return (None, None)
+            if s == 0 and a == 1:
+                return (5, 1.0)
+            return (1, 0.0)
+    try:
+        a = int(random_shooting_action(Unknown(), 0, 2, 60, gamma=0.9))
+    except TypeError as e:
+        raise AssertionError('random_shooting_action crashed when the model returned (None, None) ({}): stop that rollout and keep the return collected so far'.format(e)) from None
+    assert a == 1, 'sequences starting with action 1 collect reward 1 before the model returns (None, None); keep the return collected so far: expected 1, got {}'.format(a)
+
+    class OneOfFour:
+        n_actions = 4
+
+        def predict(self, s, a):
+            if int(s) != 0:
+                return (None, None)
+            return (9, float(int(a) == 3))
+    a = int(random_shooting_action(OneOfFour(), 0, 1, 60))
+    assert a == 3, 'with 4 actions, horizon 1 and 60 candidates, the candidates include action 3 (the only one that pays) and MPC must choose it; got {}: draw n_candidates sequences, each of length horizon'.format(a)
+
+    class Costs:
+        n_actions = 2
+
+        def predict(self, s, a):
+            if int(s) == 9:
+                return (None, None)
+            return (9, -0.1 if int(a) == 1 else -1.0)
+    a = int(random_shooting_action(Costs(), 0, 1, 60))
+    assert a == 1, 'all returns are negative here (action 1 costs 0.1, action 0 costs 1), so the best sequence starts with 1; got {}: do not start the search from a best return of 0 (or a default action); start from -infinity or from the first candidate'.format(a)
+
+@test_case(points=1.5, hidden=True)
+def test_shooting_mpc_reaches_goal(random_shooting_action):
+    """Hidden: replanning with random shooting walks a 3-cell corridor with step costs in 2 steps.
+
+    From cell 0 the only best sequence (right, right: 1 of 4) is missed with P = 0.75**60 < 1e-7.
+    """
+    from mbrl_grader.checks import as_int
 
     class Corridor:
         n_actions = 2
 
         def predict(self, s, a):
-            if s is None or int(s) == 4:
+            s, a = (int(s), int(a))
+            if s == 2:
                 return (None, None)
-            s2 = min(int(s) + 1, 4) if int(a) == 1 else max(int(s) - 1, 0)
-            return (s2, float(s2 == 4))
-    a = random_shooting_action(Corridor(), 2, 2, 20)
-    assert isinstance(a, (int, np.integer)), 'random_shooting_action should return an int action, got {!r}'.format(a)
-    assert 0 <= int(a) < 2, 'the action must be in range(model.n_actions), got {}'.format(a)
-    actions = [int(random_shooting_action(Corridor(), 3, 2, 20, gamma=0.9)) for _ in range(5)]
-    assert all((a == 1 for a in actions)), 'from state 3 moving right reaches the reward at once (with gamma = 0.9 sooner is better), so MPC must execute 1 (right), the FIRST action of the best sequence; got {}'.format(actions)
+            s2 = min(s + 1, 2) if a == 1 else max(s - 1, 0)
+            return (s2, 0.0 if s2 == 2 else -1.0)
+    model, s, path = (Corridor(), 0, [0])
+    try:
+        for _ in range(5):
+            a = as_int(random_shooting_action(model, s, 2, 60, gamma=0.95), 'action')
+            assert a in (0, 1), 'the action must be in range(model.n_actions), got {}'.format(a)
+            s = model.predict(s, a)[0]
+            path.append(s)
+            if s == 2:
+                break
+    except TypeError as e:
+        raise AssertionError('running MPC in a corridor whose goal is terminal (the model returns (None, None) there) crashed: {}'.format(e)) from None
+    assert path == [0, 1, 2], 'MPC (horizon 2, 60 candidates, every move costs 1 until the goal 2 cells to the right) should walk straight to the goal, path [0, 1, 2]; your actions gave the path {}: score each sequence by its imagined discounted return from the current state and execute the first action of the best one'.format(path)
 
-@test_case(points=1, hidden=True)
+@test_case(points=0.5, hidden=True)
 def test_shooting_picks_first_action_of_best_sequence(random_shooting_action):
-    import numpy as np
+    """Hidden: 4 actions; only sequences starting with action 3 pay. Missed with P = 0.75**80."""
     from mbrl_grader.checks import as_int
 
     class OneGoodMove:
         n_actions = 4
 
         def predict(self, s, a):
-            if s is None:
-                return (None, None)
             s, a = (int(s), int(a))
             if s == 0:
                 return (1, 0.0) if a == 3 else (2, 0.0)
-            return (1, 1.0) if s == 1 else (2, 0.0)
-    got = [as_int(random_shooting_action(OneGoodMove(), 0, 2, 50), 'random_shooting_action(...)') for _ in range(4)]
-    assert all((a == 3 for a in got)), 'only sequences that START with action 3 collect reward here, so MPC must execute the FIRST action of the best sequence (3); your actions were {}'.format(got)
+            return (1, 1.0) if s == 1 else (None, None)
+    got = as_int(random_shooting_action(OneGoodMove(), 0, 2, 80), 'random_shooting_action(...)')
+    assert got == 3, 'only sequences that START with action 3 collect reward here, so MPC must execute the FIRST action of the best sequence (3); your action was {}'.format(got)
 
-@test_case(points=1, hidden=True)
+@test_case(points=0.5, hidden=True)
 def test_shooting_uses_discount(random_shooting_action):
-    import numpy as np
+    """Hidden: reward 1 now vs 2.5 one step later: gamma = 0.3 prefers now, 0.5 later (P < 1e-7)."""
     from mbrl_grader.checks import as_int
 
-    class SoonOrLater:
-        n_actions = 4
+    class NowOrLater:
+        n_actions = 2
 
         def predict(self, s, a):
-            if s is None:
-                return (None, None)
             s, a = (int(s), int(a))
             if s == 0:
-                return {0: (2, 1.0), 1: (1, 0.0)}.get(a, (2, 0.0))
+                return (9, 1.0) if a == 1 else (1, 0.0)
             if s == 1:
-                return (2, 3.0)
-            return (2, 0.0)
-    low = [as_int(random_shooting_action(SoonOrLater(), 0, 2, 50, gamma=0.2), 'action') for _ in range(3)]
-    high = [as_int(random_shooting_action(SoonOrLater(), 0, 2, 50, gamma=1.0), 'action') for _ in range(3)]
-    assert all((a == 0 for a in low)), "with gamma = 0.2 the return of 'reward 1 now' (1) beats 'reward 3 one step later' (0.2 * 3 = 0.6), so the action should be 0; got {}: discount the reward of step t by gamma**t".format(low)
-    assert all((a == 1 for a in high)), "with gamma = 1 'reward 3 one step later' beats 'reward 1 now', so the action should be 1; got {}".format(high)
+                return (9, 2.5)
+            return (None, None)
+    low = as_int(random_shooting_action(NowOrLater(), 0, 2, 60, gamma=0.3), 'action')
+    high = as_int(random_shooting_action(NowOrLater(), 0, 2, 60, gamma=0.5), 'action')
+    assert (low, high) == (1, 0), 'reward 1 now (action 1) or 2.5 one step later (action 0): the returns are 1 and 0.3 * 2.5 = 0.75 with gamma = 0.3 (expected 1), 1 and 0.5 * 2.5 = 1.25 with gamma = 0.5 (expected 0); you chose {} and {}: discount the reward of step t by gamma**t, using the gamma argument'.format(low, high)
 
-@test_case(points=1, hidden=True)
+@test_case(points=0.5, hidden=True)
 def test_shooting_stops_at_unknown(random_shooting_action):
-    import numpy as np
+    """Hidden: the return collected before (None, None) is kept (horizon 3; missed with P = 0.5**60)."""
     from mbrl_grader.checks import as_int
 
     class Partial:
-        n_actions = 4
+        n_actions = 2
 
         def predict(self, s, a):
-            if s is None or int(s) == 5:
+            if int(s) == 5:
                 return (None, None)
-            if int(s) == 0 and int(a) == 2:
+            if int(s) == 0 and int(a) == 1:
                 return (5, 1.0)
             return (1, 0.0)
     try:
-        got = [as_int(random_shooting_action(Partial(), 0, 3, 50, gamma=0.9), 'action') for _ in range(3)]
+        got = as_int(random_shooting_action(Partial(), 0, 3, 60, gamma=0.9), 'action')
     except TypeError as e:
-        raise AssertionError('random_shooting_action crashed when the model returned (None, None) for an unknown state ({}): stop that rollout and keep its return so far'.format(e))
-    assert all((a == 2 for a in got)), 'the sequences starting with action 2 collect reward 1 before the model runs out of knowledge; keep the return collected before (None, None), the answer is 2, got {}'.format(got)
+        raise AssertionError('random_shooting_action crashed when the model returned (None, None) for an unknown state ({}): stop that rollout and keep its return so far'.format(e)) from None
+    assert got == 1, 'the sequences starting with action 1 collect reward 1 before the model runs out of knowledge; keep the return collected before (None, None): the answer is 1, got {}'.format(got)
 
-@test_case(points=1, hidden=True)
+@test_case(points=0.5, hidden=True)
 def test_shooting_follows_imagined_states(random_shooting_action):
-    import numpy as np
+    """Hidden: a reward two imagined steps away (3 actions, 150 candidates: missed with P < 1e-7)."""
     from mbrl_grader.checks import as_int
 
     class TwoStep:
-        n_actions = 4
+        n_actions = 3
 
         def predict(self, s, a):
-            if s is None:
-                return (None, None)
             s, a = (int(s), int(a))
-            if s == 0 and a == 0:
-                return (1, 0.0)
+            if s == 9:
+                return (None, None)
             if s == 0 and a == 2:
+                return (1, 0.0)
+            if s == 0 and a == 1:
                 return (9, 1.0)
-            if s == 1 and a == 3:
+            if s == 1 and a == 0:
                 return (9, 5.0)
             return (9, 0.0)
-    got = [as_int(random_shooting_action(TwoStep(), 0, 2, 250), 'action') for _ in range(2)]
-    assert all((a == 0 for a in got)), 'the reward 5 needs UP from state 0 and then RIGHT from the imagined next state 1: each action must be applied to the state the model predicted for the previous one (not to the start state); expected 0, got {}'.format(got)
+    got = as_int(random_shooting_action(TwoStep(), 0, 2, 150), 'action')
+    assert got == 2, 'the reward 5 needs action 2 from state 0 and then action 0 from the imagined next state 1: each action must be applied to the state the model predicted for the previous one (not to the start state); expected 2, got {}'.format(got)
+
+@test_case(points=0.5, hidden=True)
+def test_shooting_negative_returns(random_shooting_action):
+    """Hidden: when every sequence has a negative return the least bad one still wins (P < 1e-10)."""
+    from mbrl_grader.checks import as_int
+
+    class AllCosts:
+        n_actions = 3
+
+        def predict(self, s, a):
+            if int(s) != 0:
+                return (None, None)
+            return (9, -0.2 if int(a) == 1 else -1.0)
+    got = as_int(random_shooting_action(AllCosts(), 0, 2, 60, gamma=0.9), 'action')
+    assert got == 1, 'every action costs something here and action 1 costs least, so MPC should choose 1; got {}: the best sequence is the one with the highest return even when all returns are negative (do not start from a best return of 0)'.format(got)
 

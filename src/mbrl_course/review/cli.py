@@ -1,0 +1,100 @@
+"""`mbrl-course review [--assignment NN] [--port P] [--db PATH]`: serve the review page locally.
+
+Binds 127.0.0.1 only and prints a URL with a fresh random token (like Jupyter); requests without
+the token are refused. Rubrics come from ``autograder/NN/rubrics.json`` (written by the build),
+answers and scores from the gradebook database that ``mbrl-course grade`` fills.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from ..gradebook_db import DEFAULT_DB_NAME, GradebookDB
+from ..layout import default_layout
+from ..written import Rubric, load_rubrics
+from .app import Reviewer, create_app
+
+HOST = "127.0.0.1"
+
+
+def resolve_assignment(wanted: str, known: Sequence[str]) -> str:
+    """Return the assignment `wanted` names: exact, or by its number prefix ("04")."""
+    if wanted in known:
+        return wanted
+    matches = [name for name in known if name.split("_", 1)[0] == wanted or name.startswith(wanted)]
+    if len(matches) != 1:
+        raise SystemExit(
+            f"mbrl-course review: no single assignment matches {wanted!r} "
+            f"(known: {', '.join(known) or 'none'})"
+        )
+    return matches[0]
+
+
+def rubrics_for(autograder_root: Path, assignments: Sequence[str]) -> dict[str, dict[str, Rubric]]:
+    """Load rubrics.json of each assignment from the course's autograder folder."""
+    return {name: load_rubrics(autograder_root / name) for name in assignments}
+
+
+def make_review_server(
+    db: GradebookDB,
+    rubrics: dict[str, dict[str, Rubric]],
+    *,
+    port: int = 0,
+    token: str | None = None,
+    grader: str = "grader",
+    assignments: list[str] | None = None,
+) -> tuple[BaseWSGIServer, str]:
+    """Return (a threaded server bound to 127.0.0.1:`port`, its start URL with the token).
+
+    Port 0 lets the system choose a free port (tests use it).
+    """
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    token = token or secrets.token_urlsafe(24)
+    reviewer = Reviewer(db, rubrics, token=token, grader=grader, assignments=assignments)
+    server = make_server(HOST, port, create_app(reviewer), threaded=True)
+    return server, f"http://{HOST}:{server.server_port}/?token={token}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the review server until Ctrl-C."""
+    parser = argparse.ArgumentParser(prog="mbrl-course review", description=__doc__.split("\n")[0])
+    parser.add_argument("--root", type=Path, default=None, help="course folder (default: here)")
+    parser.add_argument("--assignment", metavar="NN", help="review only this assignment")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: free)")
+    parser.add_argument(
+        "--db", type=Path, default=None, help=f"gradebook (default: {DEFAULT_DB_NAME})"
+    )
+    parser.add_argument(
+        "--grader", default=None, help="name stored with each score (default: user)"
+    )
+    args = parser.parse_args(argv)
+    layout = default_layout(args.root)
+    db_path = args.db or layout.root / DEFAULT_DB_NAME
+    if not db_path.is_file():
+        print(f"mbrl-course review: no gradebook at {db_path}; run `mbrl-course grade` first",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    db = GradebookDB.open(db_path)
+    known = db.assignments()
+    chosen = [resolve_assignment(args.assignment, known)] if args.assignment else None
+    rubrics = rubrics_for(layout.autograder, chosen or known)
+    server, url = make_review_server(
+        db, rubrics, port=args.port, grader=args.grader or getpass.getuser(), assignments=chosen
+    )
+    print(f"Review page (this machine only): {url}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        db.close()
+    return 0
