@@ -35,6 +35,7 @@ import nbformat
 
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
 
+from .answer_leaks import answer_leaks
 from .build import discover_masters
 from .demo_check import demo_problems
 from .layout import Layout
@@ -266,6 +267,7 @@ def validate_assignment(
     if leaks:
         master = layout.solutions / name / f"{name}.ipynb"
         report.leaks = scan_leaks(student_dir, ag_dir, master if master.is_file() else None)
+        report.leaks += answer_leaks(layout, name)  # another notebook's graded answer (issue 13.4)
     return report
 
 

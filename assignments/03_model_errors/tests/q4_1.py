@@ -5,7 +5,8 @@ OK_FORMAT = False
 name = "q4_1"
 points = 3
 
-@test_case(points=1, hidden=False)
+@test_case(points=1, hidden=False, 
+    success_message="Public checks passed (k = 0, and k = 1, 2 with a non-uniform policy on a 3-state chain). The grade also compares exact k-step distributions on random chains and the slippery grid.")
 def test_k_step_distribution_basics(k_step_distribution):
     import numpy as np
     T = np.zeros((3, 2, 3))
@@ -19,4 +20,8 @@ def test_k_step_distribution_basics(k_step_distribution):
     d1 = np.asarray(k_step_distribution(T, 0, policy, 1), dtype=float)
     assert abs(d1.sum() - 1) < 1e-09, f'a distribution must sum to 1, got {d1.sum():.6g}'
     assert np.all(d1 >= -1e-12), 'probabilities cannot be negative'
+    policy[0] = [0.75, 0.25]
+    for k, want in ((1, [0.0, 0.75, 0.25]), (2, [0.0, 0.0, 1.0])):
+        got = np.asarray(k_step_distribution(T, 0, policy, k), dtype=float)
+        assert np.allclose(got, want), f"from state 0 with policy[0] = [0.75, 0.25] (action 0 -> state 1, action 1 -> state 2; states 1 and 2 go to 2), d_{k} should be {want}, got {got.tolist()}: d_k+1(s') = sum_s d_k(s) sum_a policy[s, a] T[s, a, s'], k times"
 

@@ -5,7 +5,8 @@ OK_FORMAT = False
 name = "q4_2"
 points = 2
 
-@test_case(points=1, hidden=False)
+@test_case(points=1, hidden=False, 
+    success_message="Public checks passed (0 for identical, symmetric, 1 with no common outcomes). The grade also checks exact values on random distributions.")
 def test_tv_distance_basics(tv_distance):
     import numpy as np
     p, q = (np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.1, 0.8]))
@@ -13,6 +14,10 @@ def test_tv_distance_basics(tv_distance):
     assert abs(same) < 1e-12, f'identical distributions are at distance 0, got {same:.6g}'
     pq, qp = (float(tv_distance(p, q)), float(tv_distance(q, p)))
     assert pq > 0 and abs(pq - qp) < 1e-12, 'the distance should be positive for different distributions and symmetric'
+    apart = float(tv_distance(np.array([0.6, 0.4, 0.0, 0.0]), np.array([0.0, 0.0, 0.5, 0.5])))
+    if abs(apart - 1.0) > 1e-09:
+        hint = ': the sum of |p_i - q_i| is 2 here, the factor 1/2 is missing' if abs(apart - 2.0) < 1e-09 else ''
+        raise AssertionError(f'tv_distance([0.6, 0.4, 0, 0], [0, 0, 0.5, 0.5]) returned {apart:.6g}; distributions with no common outcome are at TV distance 1{hint}')
 
 @test_case(points=1, hidden=True)
 def test_tv_distance_values(tv_distance):
@@ -20,7 +25,9 @@ def test_tv_distance_values(tv_distance):
     from mbrl_grader.checks import as_float
     from mbrl_ref.model_errors import tv_distance as ref
     d = as_float(tv_distance(np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0])), 'tv_distance')
-    assert abs(d - 1.0) < 1e-12, f'distributions with no common outcome are at TV distance 1, got {d:.6g} (did you forget the 1/2?)'
+    if abs(d - 1.0) > 1e-12:
+        hint = ' (the factor 1/2 is missing)' if abs(d - 2.0) < 1e-09 else ''
+        raise AssertionError(f'distributions with no common outcome are at TV distance 1, got {d:.6g}{hint}')
     rng = np.random.default_rng(3)
     for _ in range(5):
         p, q = (rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6)))
