@@ -3,22 +3,30 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_4"
-points = 3
+points = 4
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="Public checks of sample_experienced passed (empty model, one pair 200 times, two pairs 600 times). The grade also checks more pairs, very unequal visit counts and every visited pair.")
 def test_sample_experienced_public(TabularModel):
+    """None when empty; only visited pairs; both of two pairs about equally often (seeded)."""
+    import random
     import numpy as np
+    np.random.seed(0)
+    random.seed(0)
     m = TabularModel(4, 2)
     assert m.sample_experienced() is None, 'sample_experienced() should return None when nothing has been visited yet.'
-    vc = np.zeros((4, 2))
-    vc[2, 1] = 3
-    tc = np.zeros((4, 2, 4))
-    tc[2, 1, 0] = 3
-    m.transition_counts = tc
-    m.reward_sum = np.zeros((4, 2))
-    m.visit_counts = vc
-    out = m.sample_experienced()
-    assert out is not None and len(out) == 2, 'sample_experienced() should return a pair (s, a).'
-    pair = tuple((int(np.asarray(x).reshape(-1)[0]) for x in out))
-    assert pair == (2, 1), f'Only (2, 1) was visited, so sample_experienced() should return (2, 1), got {out!r}.'
+    for _ in range(3):
+        m.update(2, 1, 0.0, 0)
+
+    def pair_of(out):
+        assert out is not None and len(out) == 2, f'sample_experienced() should return a pair (s, a), got {out!r}.'
+        return tuple((int(np.asarray(x).reshape(-1)[0]) for x in out))
+    got = {pair_of(m.sample_experienced()) for _ in range(200)}
+    assert got == {(2, 1)}, f'Only (2, 1) was visited, so sample_experienced() should always return (2, 1); in 200 calls it also returned {sorted(got - {(2, 1)})}. Pick among the visited pairs only (visit_counts > 0).'
+    m.update(0, 0, 1.0, 3)
+    n = 600
+    draws = [pair_of(m.sample_experienced()) for _ in range(n)]
+    assert set(draws) <= {(2, 1), (0, 0)}, f'Only (2, 1) and (0, 0) were visited, but sample_experienced() returned {sorted(set(draws) - {(2, 1), (0, 0)})}.'
+    share = draws.count((0, 0)) / n
+    assert abs(share - 0.5) <= 0.12, f'(2, 1) was visited 3 times and (0, 0) once: sample_experienced() should pick uniformly among the distinct visited pairs (50% each), but (0, 0) came up {share:.0%} of {n} times. Do not weight by visit counts, and do pick at random.'
 

@@ -17,9 +17,10 @@ def test_q1_2_format(q1_2):
 
 @test_case(points=1, hidden=True)
 def test_q1_2_answer(q1_2):
+    """q1_2 is the number of real steps in the whole episodes the model-free agent needs."""
     try:
         value = float(q1_2)
     except (TypeError, ValueError):
-        raise AssertionError('q1_2 must be a number.')
-    assert abs(value - 1600) < 0.5, 'q1_2 is not right yet: how many episodes does the value need to travel back to the start, and how many steps is each episode?'
+        raise AssertionError('q1_2 must be a number.') from None
+    assert abs(value - 1600) < 0.5, 'q1_2 is not right yet: how many whole episodes does the value need to travel back to the start (section 1.3), and how many steps does each complete episode take?'
 
