@@ -12,6 +12,6 @@ def test_q1_2_format(q1_2):
     try:
         value = float(q1_2)
     except (TypeError, ValueError):
-        raise AssertionError('q1_2 must be a number (you have {!r}).'.format(q1_2))
+        raise AssertionError('q1_2 must be a number (you have {!r}).'.format(q1_2)) from None
     assert np.isfinite(value) and value > 0, 'q1_2 must be a positive number of steps.'
 

@@ -11,6 +11,6 @@ def test_q2_1_format(q2_1):
     try:
         value = float(q2_1)
     except (TypeError, ValueError):
-        raise AssertionError('q2_1 must be a number (you have {!r}).'.format(q2_1))
+        raise AssertionError('q2_1 must be a number (you have {!r}).'.format(q2_1)) from None
     assert 0 <= value <= 1, 'q2_1 is a probability: it must be between 0 and 1.'
 

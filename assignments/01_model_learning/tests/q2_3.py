@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_3"
-points = 4
+points = 5
 
 @test_case(points=0, hidden=False, 
     success_message="Public checks of predict passed (an unvisited pair, a one-outcome pair, a 50/50 pair sampled 400 times). The grade also checks other counts, more samples, mean rewards and that predict leaves the counts alone.")
@@ -18,6 +18,9 @@ def test_predict_public(TabularModel):
     m.update(1, 0, 2.0, 2)
     m.update(0, 1, 0.0, 1)
     m.update(0, 1, 0.0, 3)
+    tc = np.asarray(m.transition_counts, dtype=float)
+    vc = np.asarray(m.visit_counts, dtype=float)
+    assert tc.shape == (4, 2, 4) and vc.shape == (4, 2) and np.array_equal(tc.sum(axis=2), vc) and (vc[1, 0] == 2) and (vc[0, 1] == 2) and (vc.sum() == 4) and (tc[1, 0, 2] == 2), 'These checks feed transitions through update(), and after four updates the counts are not right yet: fix update() first (question 2.2, grader.check("q2_2")).'
     out = m.predict(3, 1)
     assert out is not None and len(out) == 2 and (out[0] is None) and (out[1] is None), f'predict(3, 1) on a pair that was never visited should return (None, None), got {out!r}.'
     out = m.predict(1, 0)

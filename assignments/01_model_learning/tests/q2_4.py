@@ -17,6 +17,9 @@ def test_sample_experienced_public(TabularModel):
     assert m.sample_experienced() is None, 'sample_experienced() should return None when nothing has been visited yet.'
     for _ in range(3):
         m.update(2, 1, 0.0, 0)
+    tc = np.asarray(m.transition_counts, dtype=float)
+    vc = np.asarray(m.visit_counts, dtype=float)
+    assert tc.shape == (4, 2, 4) and vc.shape == (4, 2) and np.array_equal(tc.sum(axis=2), vc) and (vc[2, 1] == 3) and (vc.sum() == 3), 'These checks feed transitions through update(), and after three updates of (2, 1) the counts are not right yet: fix update() first (question 2.2, grader.check("q2_2")).'
 
     def pair_of(out):
         assert out is not None and len(out) == 2, f'sample_experienced() should return a pair (s, a), got {out!r}.'

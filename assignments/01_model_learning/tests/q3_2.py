@@ -12,6 +12,6 @@ def test_q3_2_format(q3_2):
     try:
         value = float(q3_2)
     except (TypeError, ValueError):
-        raise AssertionError('q3_2 must be a number (you have {!r}).'.format(q3_2))
+        raise AssertionError('q3_2 must be a number (you have {!r}).'.format(q3_2)) from None
     assert np.isfinite(value) and value >= 1, 'q3_2 is a number of visits: at least 1.'
 

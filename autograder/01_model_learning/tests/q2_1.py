@@ -11,7 +11,7 @@ def test_q2_1_format(q2_1):
     try:
         value = float(q2_1)
     except (TypeError, ValueError):
-        raise AssertionError('q2_1 must be a number (you have {!r}).'.format(q2_1))
+        raise AssertionError('q2_1 must be a number (you have {!r}).'.format(q2_1)) from None
     assert 0 <= value <= 1, 'q2_1 is a probability: it must be between 0 and 1.'
 
 @test_case(points=1, hidden=True)
@@ -19,6 +19,6 @@ def test_q2_1_answer(q2_1):
     try:
         value = float(q2_1)
     except (TypeError, ValueError):
-        raise AssertionError('q2_1 must be a number.')
-    assert abs(value - 0.625) < 0.001, "q2_1 is not right yet: divide the number of times s'=10 was observed by the number of times (9, RIGHT) was tried."
+        raise AssertionError('q2_1 must be a number.') from None
+    assert abs(value - 0.625) < 0.001, 'q2_1 is not right yet: revisit the count-based estimate of section 2.2.'
 

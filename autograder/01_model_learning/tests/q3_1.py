@@ -46,6 +46,36 @@ def test_model_error_public(model_error):
     assert arr.size == 1 and np.isnan(arr.reshape(-1)[0]), f'With nothing visited there is nothing to measure: return np.nan, got {out!r}.'
 
 @test_case(points=1, hidden=True)
+def test_model_error_detects_wrong_models(model_error):
+    """model_error() is 0 for an exact model and grows as the model's frequencies move away from P."""
+    import numpy as np
+    P = np.zeros((2, 2, 3))
+    P[0, 0] = [0.6, 0.4, 0.0]
+    P[0, 1] = [0.0, 0.5, 0.5]
+    P[1, 0] = [1.0, 0.0, 0.0]
+    P[1, 1] = [0.2, 0.3, 0.5]
+    exact = np.round(P * 10)
+    worse = [exact]
+    for shift in (1, 2, 3, 4):
+        c = exact.copy()
+        for s in range(2):
+            for a in range(2):
+                src = int(np.argmax(c[s, a]))
+                dst = (src + 1) % 3
+                c[s, a, src] -= shift
+                c[s, a, dst] += shift
+        worse.append(c)
+    values = []
+    for counts in worse:
+        out = model_error(counts.copy(), P.copy())
+        try:
+            values.append(float(np.asarray(out, dtype=float).reshape(-1)[0]))
+        except (TypeError, ValueError):
+            raise AssertionError(f'model_error() should return a number, got {out!r}.') from None
+    assert abs(values[0]) < 1e-09, f'model_error() of a model whose frequencies equal P should be 0, got {values[0]:.4f}.'
+    assert all((b > a + 1e-09 for a, b in zip(values, values[1:], strict=False))), "model_error() should grow as the model's frequencies move further from P, but for models further and further off it returned " + ', '.join((f'{v:.3f}' for v in values)) + ': compare P^ = N(s,a,.)/N(s,a) with P next state by next state, with absolute values.'
+
+@test_case(points=0.5, hidden=True)
 def test_model_error_single_pairs(model_error):
     """One visited pair at a time: the value is the TV distance 0.5 * sum |P^ - P| of that pair."""
     import numpy as np
@@ -70,7 +100,7 @@ def test_model_error_single_pairs(model_error):
         counts[s, a] = rng.integers(1, 6, size=S)
         check(counts, P, f'a model with only ({s}, {a}) visited')
 
-@test_case(points=1, hidden=True)
+@test_case(points=0.5, hidden=True)
 def test_model_error_value_all_visited(model_error):
     """Every pair visited: the value is the mean over all pairs of their TV distances."""
     import numpy as np

@@ -12,5 +12,5 @@ def test_q4_1_format(q4_1):
 
 @test_case(points=1, hidden=True)
 def test_q4_1_answer(q4_1):
-    assert str(q4_1).strip().lower() == 'c', 'q4_1 is not right yet: what does a count table know about a state it has never visited, and what replaces the table in large problems?'
+    assert str(q4_1).strip().lower() == 'c', 'q4_1 is not right yet: revisit section 4 (models that generalise) and the misconception it discusses.'
 

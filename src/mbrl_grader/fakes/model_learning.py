@@ -174,6 +174,12 @@ def predict_verdict(
     from mbrl_grader.checks import hoeffding_tolerance
 
     s, a = pair
+    if not est.visited[s, a]:
+        if all(is_none_pair(out) for out in outs):
+            return None
+        return f"predict({s}, {a}) for a pair that was never visited should return (None, None)"
+    if np.isnan(est.probs[s, a]).any():
+        return None  # these counts (from a broken update) define no distribution to compare with
     states = []
     for out in outs:
         if out is None or not isinstance(out, (tuple, list)) or len(out) != 2:
@@ -209,6 +215,28 @@ def predict_verdict(
             + hint
         )
     return None
+
+
+def is_none_pair(out: Any) -> bool:
+    """True for predict's "unknown pair" answer (None, None)."""
+    return isinstance(out, (tuple, list)) and len(out) == 2 and out[0] is None and out[1] is None
+
+
+def own_counts_undefined(candidates: Sequence[Estimates], pair: tuple[int, int]) -> bool:
+    """True when the student's update left counts for ``pair`` that define no distribution."""
+    if len(candidates) < 2:
+        return False
+    s, a = pair
+    own = candidates[1]
+    return bool(not own.visited[s, a] or np.isnan(own.probs[s, a]).any())
+
+
+def outs_fit_pairs(outs: Sequence[Any], est: Estimates) -> bool:
+    """True when every sample_experienced() result is a visited pair of ``est`` (None if none)."""
+    allowed = visited_pairs(est)
+    if not allowed:
+        return all(out is None for out in outs)
+    return all(as_pair(out) in allowed for out in outs)
 
 
 def visited_pairs(est: Estimates) -> set[tuple[int, int]]:

@@ -1,4 +1,6 @@
-"""Demos of notebook 01 (learning a model): the corridor, counts vs last outcome, error propagation.
+"""Demos of notebook 01 (learning a model): the corridor, counts vs last outcome, Demo 4, error
+propagation, a linear model. One module for the notebook's demos (the layout's convention), so it
+runs past 400 lines; its sections follow the notebook's.
 
 Each demo returns a figure (and prints its key numbers with a stable label, so the notebook's
 claims can be checked against them); demos that use the student's code take it as an argument.
@@ -6,13 +8,16 @@ claims can be checked against them); demos that use the student's code take it a
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 
-from ..gridworld import RIGHT
+from ..curves import plot_curves
+from ..drawing import draw_grid
+from ..gridworld import RIGHT, GridWorld
 from ..stochastic_gridworld import StochasticGridWorld
 
 
@@ -231,4 +236,231 @@ def propagation_demo(rows: np.ndarray | None = None):
     axes[1].legend(fontsize=8, frameon=False)
     _plain_log_ticks(axes)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.92, wspace=0.25)
+    return fig
+
+
+# ----------------------------------------------- section 3.3: Demo 4, watching a model learn
+DEMO4_STEPS = 3000
+DEMO4_RUNS = 3
+DEMO4_SLIP = 0.4
+CHECKPOINTS = np.unique(np.geomspace(20, DEMO4_STEPS, 25).astype(int))
+EXPLORATION = {"uniform": np.full(4, 0.25), "narrow": np.array([0.05, 0.45, 0.05, 0.45])}
+
+
+def explore(
+    model_class: Any,
+    env: Any,
+    policy_probs: np.ndarray,
+    n_steps: int,
+    checkpoints: np.ndarray,
+    seed: int,
+) -> dict[int, Any]:
+    """Explore with a fixed random policy, feeding every real transition to a fresh model.
+
+    Returns {step: a copy of the model after that many steps} at the checkpoints.
+    """
+    rng = np.random.default_rng(seed)
+    model = model_class(env.n_states, env.n_actions)
+    s, _ = env.reset(seed=seed + 10_000)  # not `seed`: the slips must not reuse our action stream
+    snapshots, wanted = {}, {int(c) for c in checkpoints}
+    actions = rng.choice(env.n_actions, size=n_steps, p=policy_probs)
+    for t in range(1, n_steps + 1):
+        a = int(actions[t - 1])
+        s_next, r, terminated, truncated, _ = env.step(a)
+        model.update(s, a, r, s_next)
+        s = s_next
+        if terminated or truncated:
+            s, _ = env.reset()
+        if t in wanted:
+            snapshots[t] = copy.deepcopy(model)  # the model as it was after t steps
+    return snapshots
+
+
+def run_demo4(model_class: Any, model_error: Any) -> tuple[Any, np.ndarray, dict]:
+    """Explore with both policies (3 runs each); the student's model_error at every checkpoint."""
+    env = StochasticGridWorld(slip=DEMO4_SLIP)
+    P_true = env.transition_matrix()
+    plannable = np.array([s for s in env.free_states() if s not in env.goal_states])
+    results = {}
+    for name, probs in EXPLORATION.items():
+        runs = [
+            explore(model_class, env, probs, DEMO4_STEPS, CHECKPOINTS, seed=100 * i + 1)
+            for i in range(DEMO4_RUNS)
+        ]
+        errors = np.array(
+            [
+                [
+                    float(model_error(np.asarray(run[c].transition_counts), P_true))
+                    for c in CHECKPOINTS
+                ]
+                for run in runs
+            ]
+        )
+        coverage = np.array(
+            [
+                [np.mean(np.asarray(run[c].visit_counts)[plannable] > 0) for c in CHECKPOINTS]
+                for run in runs
+            ]
+        )
+        results[name] = {"snapshots": runs[0], "errors": errors, "coverage": coverage}
+        for c in (300, 1000, DEMO4_STEPS):
+            k = int(np.searchsorted(CHECKPOINTS, c, side="right") - 1)
+            print(
+                f"demo4 {name}: steps={int(CHECKPOINTS[k])} mean_error={errors[:, k].mean():.3f} "
+                f"coverage={coverage[:, k].mean():.2f}"
+            )
+    return env, P_true, results
+
+
+def hoeffding_width(n: Any, delta: float = 0.05) -> np.ndarray:
+    """Hoeffding half-width sqrt(ln(2/delta) / (2n)); 1 where n == 0 (no information)."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.where(n > 0, np.minimum(1.0, np.sqrt(np.log(2 / delta) / (2 * n))), 1.0)
+
+
+def show_demo4(demo4: Any, steps: int, exploration: str):
+    """The six panels of Demo 4 at the checkpoint nearest below ``steps``."""
+    if demo4 is None:
+        raise NotImplementedError("TabularModel (questions 2.2-2.4) and model_error (question 3.1)")
+    env, P_true, results = demo4
+    k = max(int(np.searchsorted(CHECKPOINTS, steps, side="right")) - 1, 0)
+    step = int(CHECKPOINTS[k])
+    model = results[exploration]["snapshots"][step]
+    counts = np.asarray(model.transition_counts, dtype=float)
+    visits = np.asarray(model.visit_counts, dtype=float)
+    fig, axes = plt.subplots(2, 3, figsize=(14, 7))
+    draw_grid(
+        env,
+        ax=axes[0, 0],
+        values=np.log10(1 + visits.sum(axis=1)),
+        colorbar=True,
+        value_label="log10(1 + visits)",
+        title=f"visits per cell after {step} steps ({exploration})",
+    )
+    draw_grid(
+        env,
+        ax=axes[0, 1],
+        values=hoeffding_width(visits).mean(axis=1),
+        colorbar=True,
+        cmap="magma_r",
+        value_label="mean width w(N)",
+        title="uncertainty: Hoeffding width w(N)",
+    )
+    s0 = env.start_state
+    true_p = P_true[s0, RIGHT]
+    ax = axes[0, 2]
+    if visits[s0, RIGHT] > 0:  # the student's predict(), 300 times
+        samples = np.ravel([model.predict(s0, RIGHT)[0] for _ in range(300)]).astype(int)
+        draws = np.bincount(samples, minlength=env.n_states) / 300
+    else:
+        draws = np.zeros(env.n_states)
+    shown = np.flatnonzero((true_p > 0) | (draws > 0))
+    x = np.arange(len(shown))
+    ax.bar(x - 0.2, true_p[shown], 0.4, color="black", label="true P")
+    ax.bar(x + 0.2, draws[shown], 0.4, label="300 samples of predict()")
+    ax.set_xticks(x, [f"s'={s}" for s in shown])
+    ax.set(ylim=(0, 1), title=f"(start, RIGHT): N = {visits[s0, RIGHT]:.0f} visits")
+    ax.legend(frameon=False, fontsize=8)
+    plot_curves(
+        {f"{name} exploration": results[name]["errors"] for name in EXPLORATION},
+        ax=axes[1, 0],
+        x=CHECKPOINTS,
+        xlabel="real environment steps",
+        ylabel="mean TV error (visited pairs)",
+        title="model error falls with experience",
+        log_y=True,
+    )
+    plot_curves(
+        {f"{name} exploration": results[name]["coverage"] for name in EXPLORATION},
+        ax=axes[1, 1],
+        x=CHECKPOINTS,
+        xlabel="real environment steps",
+        ylabel="fraction of (s, a) visited",
+        title="coverage: which pairs does the model know?",
+    )
+    for ax in axes[1, :2]:
+        ax.set_xscale("log")
+        ax.axvline(step, color="grey", ls=":")
+    visited = visits > 0
+    p_hat = counts[visited] / visits[visited][:, None]
+    tv = 0.5 * np.abs(p_hat - P_true[visited]).sum(axis=1)
+    n = visits[visited]
+    ax = axes[1, 2]
+    ax.scatter(n, np.maximum(tv, 1e-3), s=12, alpha=0.6, label="one (s, a) pair")
+    grid_n = np.geomspace(1, max(2, n.max()), 50)
+    ax.plot(grid_n, np.minimum(1, 0.6 / np.sqrt(grid_n)), "k--", label="~ 1/sqrt(N)")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="visits N(s, a)",
+        ylabel="TV error of P^(.|s, a)",
+        title="error of each pair vs its visit count",
+    )
+    ax.legend(frameon=False, fontsize=8)
+    _plain_log_ticks(axes)
+    fig.subplots_adjust(left=0.05, right=0.97, bottom=0.08, top=0.95, wspace=0.35, hspace=0.3)
+    return fig
+
+
+# ------------------------------------------------ section 4: a linear model that generalises
+ROOM = """
+S.......
+........
+...##...
+...##...
+.......G
+"""
+
+
+def features(env: Any, s: int, a: int) -> np.ndarray:
+    """[1, row, col, one-hot(a)]: the linear model's description of (s, a)."""
+    row, col = env.to_rowcol(s)
+    onehot = np.zeros(env.n_actions)
+    onehot[a] = 1.0
+    return np.concatenate([[1.0, row, col], onehot])
+
+
+def linear_model_demo(n_steps: int = 150, seed: int = 0):
+    """Fit (d_row, d_col) by least squares on random steps; score visited vs unvisited pairs."""
+    env = GridWorld(ROOM)
+    rng = np.random.default_rng(seed)
+    s, _ = env.reset(seed=seed)
+    X, Y, seen = [], [], set()
+    for _ in range(n_steps):
+        a = int(rng.integers(env.n_actions))
+        s_next, r, terminated, truncated, _ = env.step(a)
+        X.append(features(env, s, a))
+        Y.append(np.subtract(env.to_rowcol(s_next), env.to_rowcol(s)))
+        seen.add((s, a))
+        s = env.reset()[0] if terminated or truncated else s_next
+    theta, *_ = np.linalg.lstsq(np.array(X), np.array(Y, dtype=float), rcond=None)
+    true_next = env.transition_matrix().argmax(axis=2)  # deterministic world
+    correct = np.full(env.n_states, np.nan)
+    stats = {"visited": [], "never visited": []}
+    for s in env.free_states():
+        if s in env.goal_states:
+            continue
+        hits = []
+        for a in range(env.n_actions):
+            delta = np.rint(features(env, s, a) @ theta).astype(int)
+            r, c = np.add(env.to_rowcol(s), delta)
+            ok = 0 <= r < env.nrow and 0 <= c < env.ncol and env.to_state(r, c) == true_next[s, a]
+            hits.append(ok)
+            stats["visited" if (s, a) in seen else "never visited"].append(ok)
+        correct[s] = np.mean(hits)
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    draw_grid(
+        env,
+        ax=ax,
+        values=correct,
+        colorbar=True,
+        cmap="RdYlGn",
+        value_label="fraction correct",
+        title="linear model: next cell predicted correctly (of 4 actions)",
+    )
+    for k, v in stats.items():
+        print(f"{k:>14} pairs: {len(v):3d}, next cell predicted correctly for {np.mean(v):.0%}")
+    print("coefficients for (d_row, d_col) of UP, DOWN, LEFT, RIGHT:")
+    print(np.round(theta[3:], 2))
     return fig
