@@ -27,12 +27,10 @@ def fixture_layout(root: Path) -> Layout:
     return Layout(root=root, src=REAL.src)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Layout:
-    """The fixture master built once into a temporary repository."""
-    layout = fixture_layout(tmp_path_factory.mktemp("repo"))
-    assert build.build(layout) == [FIXTURE]
-    return layout
+@pytest.fixture
+def built(tiny_build: Layout) -> Layout:
+    """The tiny fixture master, built once per session (tests/conftest.py); read-only."""
+    return tiny_build
 
 
 def _files(folder: Path) -> set[str]:
