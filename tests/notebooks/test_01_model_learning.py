@@ -83,3 +83,26 @@ def test_longer_horizon_needs_no_more_data_here(printed):
     rows = _propagation(printed)
     for n in (3, 5, 10, 20, 50, 100):
         assert rows[(0.97, n)][2] <= rows[(0.9, n)][2] + 0.5
+
+
+def _demo4(printed: str) -> dict[tuple[str, int], tuple[float, float]]:
+    rows = re.findall(r"demo4 (\w+): steps=(\d+) mean_error=([\d.]+) coverage=([\d.]+)", printed)
+    return {(name, int(n)): (float(e), float(c)) for name, n, e, c in rows}
+
+
+def test_demo4_uniform_error_falls_like_one_over_sqrt_steps(printed):
+    """Section 3.3: once most pairs are covered, the uniform explorer's error ~ 1/sqrt(steps)."""
+    rows = _demo4(printed)
+    (e1, c1), (e2, _) = rows[("uniform", 857)], rows[("uniform", 3000)]
+    assert c1 > 0.8
+    ratio, predicted = e1 / e2, (3000 / 857) ** 0.5
+    assert 0.75 * predicted <= ratio <= 1.35 * predicted
+
+
+def test_demo4_narrow_explorer_covers_less_and_errs_more(printed):
+    """Section 3.3: the narrow explorer's coverage grows slowly and its error stays higher."""
+    rows = _demo4(printed)
+    for steps in (244, 857, 3000):
+        assert rows[("narrow", steps)][1] < rows[("uniform", steps)][1]
+    for steps in (857, 3000):
+        assert rows[("narrow", steps)][0] > 1.2 * rows[("uniform", steps)][0]

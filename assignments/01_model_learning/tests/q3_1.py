@@ -25,13 +25,13 @@ def test_model_error_public(model_error):
     wrong = np.zeros((2, 1, 2))
     wrong[1, 0] = [4, 0]
     err = value(wrong, P)
-    hint = {2.0: ' That is sum |P^ - P| without the factor 1/2 of the TV distance.', 1.414: ' That is the Euclidean distance: TV sums ABSOLUTE differences, times 1/2.', 0.5: ' Only (1, 0) is visited: average over the visited pairs only.', 4.0: " Turn the counts into frequencies N(s,a,s')/N(s,a) before comparing with P."}
+    hint = {2.0: ' That is sum |P^ - P| without the factor 1/2 of the TV distance.', 1.414: ' That is the Euclidean distance: TV sums ABSOLUTE differences, times 1/2.', 0.5: ' Only (1, 0) is visited: average over the visited pairs only.', 0.75: ' The unvisited pair (0, 0) was counted as an error: average over the visited pairs only.', 4.0: " Turn the counts into frequencies N(s,a,s')/N(s,a) before comparing with P."}
     extra = next((h for k, h in hint.items() if abs(err - k) < 0.001), '')
     assert abs(err - 1.0) < 1e-09, f"Only (1, 0) is visited (4 times, always to s'=0) and P puts all its mass on s'=1: the total-variation distance is 0.5 * (|1 - 0| + |0 - 1|) = 1, got {err:.4g}.{extra}"
     part = np.zeros((2, 1, 2))
     part[0, 0] = [3, 1]
     err = value(part, P)
-    hint = {0.5: ' That is sum |P^ - P| without the factor 1/2 of the TV distance.', 0.354: ' That is the Euclidean distance: TV sums ABSOLUTE differences, times 1/2.', 0.125: ' Only (0, 0) is visited: average over the visited pairs only, not all pairs.'}
+    hint = {0.5: ' That is sum |P^ - P| without the factor 1/2 of the TV distance.', 0.354: ' That is the Euclidean distance: TV sums ABSOLUTE differences, times 1/2.', 0.125: ' Only (0, 0) is visited: average over the visited pairs only, not all pairs.', 0.375: ' The unvisited pair (1, 0) was counted as an error: average over the visited pairs only.'}
     extra = next((h for k, h in hint.items() if abs(err - k) < 0.001), '')
     assert abs(err - 0.25) < 1e-09, f"Only (0, 0) is visited, 3 times to s'=0 and once to s'=1, so P^ = [0.75, 0.25] against P = [0.5, 0.5]: the TV distance is 0.5 * (0.25 + 0.25) = 0.25, got {err:.4g}.{extra}"
     both = np.zeros((2, 1, 2))
