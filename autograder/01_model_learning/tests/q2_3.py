@@ -6,7 +6,7 @@ name = "q2_3"
 points = 5
 
 @test_case(points=0, hidden=False, 
-    success_message="Public checks of predict passed (an unvisited pair, a one-outcome pair, a 50/50 pair sampled 400 times). The grade also checks other counts, more samples, mean rewards and that predict leaves the counts alone.")
+    success_message="Public checks of predict passed (an unvisited pair, a one-outcome pair, a 50/50 and a 75/25 pair sampled 400 times each). The grade also checks other counts, more samples, mean rewards and that predict leaves the counts alone.")
 def test_predict_public(TabularModel):
     """predict() returns (None, None) unvisited, the mean reward, and SAMPLES next states by counts."""
     import random
@@ -33,6 +33,14 @@ def test_predict_public(TabularModel):
     assert not others, f'(0, 1) only ever led to states 1 and 3, but predict(0, 1) also returned {others}.'
     share = draws.count(1) / n
     assert abs(share - 0.5) <= 0.14, f'(0, 1) led once to state 1 and once to state 3, so predict(0, 1) should SAMPLE each about half the time; in {n} calls state 1 came up {share:.0%} of the time. Sample s_prime from P^(.|s,a) (np.random.choice(n_states, p=probs)); always returning the most frequent state is a common mistake.'
+    for s_next, r in [(1, 1.0), (1, 1.0), (3, 0.0), (1, 1.0)]:
+        m.update(2, 0, r, s_next)
+    outs = [m.predict(2, 0) for _ in range(n)]
+    draws = [int(np.asarray(o[0]).reshape(-1)[0]) for o in outs]
+    rewards = sorted({round(float(np.asarray(o[1], dtype=float).reshape(-1)[0]), 9) for o in outs})
+    assert rewards == [0.75], f'After rewards 1.0, 1.0, 0.0 and 1.0 for (2, 0), r_hat should always be their mean 0.75 (reward_sum / visit_counts), but predict(2, 0) returned r_hat values {rewards[:4]}.'
+    share = draws.count(1) / n
+    assert set(draws) <= {1, 3} and abs(share - 0.75) <= 0.14, f"(2, 0) led three times to state 1 and once to state 3, so predict(2, 0) should return state 1 about 75% of the time; in {n} calls it did {share:.0%} of the time (and returned states {sorted(set(draws))}). Weight the next states by their counts: P^(s'|s,a) = N(s,a,s')/N(s,a)."
 
 @test_case(points=0.5, hidden=True)
 def test_predict_unvisited_returns_none(TabularModel):
