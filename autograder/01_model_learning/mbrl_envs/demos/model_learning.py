@@ -276,7 +276,7 @@ def explore(
     return snapshots
 
 
-def run_demo4(model_class: Any, model_error: Any) -> tuple[Any, np.ndarray, dict]:
+def run_demo4(model_class: Any, model_error: Any) -> tuple[Any, np.ndarray, dict, Any]:
     """Explore with both policies (3 runs each); the student's model_error at every checkpoint."""
     env = StochasticGridWorld(slip=DEMO4_SLIP)
     P_true = env.transition_matrix()
@@ -309,7 +309,7 @@ def run_demo4(model_class: Any, model_error: Any) -> tuple[Any, np.ndarray, dict
                 f"demo4 {name}: steps={int(CHECKPOINTS[k])} mean_error={errors[:, k].mean():.3f} "
                 f"coverage={coverage[:, k].mean():.2f}"
             )
-    return env, P_true, results
+    return env, P_true, results, model_error
 
 
 def hoeffding_width(n: Any, delta: float = 0.05) -> np.ndarray:
@@ -323,7 +323,7 @@ def show_demo4(demo4: Any, steps: int, exploration: str):
     """The six panels of Demo 4 at the checkpoint nearest below ``steps``."""
     if demo4 is None:
         raise NotImplementedError("TabularModel (questions 2.2-2.4) and model_error (question 3.1)")
-    env, P_true, results = demo4
+    env, P_true, results, model_error = demo4
     k = max(int(np.searchsorted(CHECKPOINTS, steps, side="right")) - 1, 0)
     step = int(CHECKPOINTS[k])
     model = results[exploration]["snapshots"][step]
@@ -382,10 +382,14 @@ def show_demo4(demo4: Any, steps: int, exploration: str):
     for ax in axes[1, :2]:
         ax.set_xscale("log")
         ax.axvline(step, color="grey", ls=":")
-    visited = visits > 0
-    p_hat = counts[visited] / visits[visited][:, None]
-    tv = 0.5 * np.abs(p_hat - P_true[visited]).sum(axis=1)
-    n = visits[visited]
+    pairs = np.argwhere(visits > 0)
+    tv = []
+    for s, a in pairs:  # each pair's error, measured by your model_error on that pair alone
+        alone = np.zeros_like(counts)
+        alone[s, a] = counts[s, a]
+        tv.append(float(model_error(alone, P_true)))
+    tv = np.array(tv)
+    n = visits[visits > 0]
     ax = axes[1, 2]
     ax.scatter(n, np.maximum(tv, 1e-3), s=12, alpha=0.6, label="one (s, a) pair")
     grid_n = np.geomspace(1, max(2, n.max()), 50)
