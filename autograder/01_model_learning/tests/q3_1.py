@@ -161,17 +161,16 @@ def test_model_error_mixed_experience(model_error):
             raise AssertionError(f'model_error() should return a number, got {out!r}.') from None
         assert abs(got - want) < 1e-09, f'model_error() on {what}: expected {want:.4f}, got {got:.4f}; ' + model_error_diagnosis(counts, P, got) + '.'
     from mbrl_envs import StochasticGridWorld
-    env = StochasticGridWorld(slip=0.3)
-    P = env.transition_matrix()
-    rng = np.random.default_rng(5)
-    counts = np.zeros_like(P)
-    s, _ = env.reset(seed=5)
-    for _ in range(150):
-        a = int(rng.integers(env.n_actions))
-        s2, r, term, trunc, _ = env.step(a)
-        counts[s, a, s2] += 1
-        s = env.reset()[0] if term or trunc else s2
-    check(counts, P, 'the counts of 150 random steps in the slippery grid world')
+    world = StochasticGridWorld(slip=0.3)
+    truth = world.transition_matrix()
+    gen = np.random.default_rng(5)
+    counts = np.zeros_like(truth)
+    state = world.reset(seed=5)[0]
+    for action in gen.integers(4, size=150):
+        nxt, _, term, trunc, _ = world.step(int(action))
+        counts[state, int(action), nxt] += 1
+        state = world.reset()[0] if term or trunc else nxt
+    check(counts, truth, 'the counts of 150 random steps in the slippery grid world')
 
 @test_case(points=0.5, hidden=True)
 def test_model_error_nan_when_nothing_visited(model_error):
