@@ -3,21 +3,42 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_3"
-points = 4
+points = 5
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="Public checks of predict passed (an unvisited pair, a one-outcome pair, a 50/50 and a 75/25 pair sampled 400 times each). The grade also checks other counts, more samples, mean rewards and that predict leaves the counts alone.")
 def test_predict_public(TabularModel):
+    """predict() returns (None, None) unvisited, the mean reward, and SAMPLES next states by counts."""
+    import random
     import numpy as np
+    np.random.seed(0)
+    random.seed(0)
     m = TabularModel(4, 2)
-    tc = np.zeros((4, 2, 4))
-    tc[1, 0, 2] = 2
-    m.transition_counts = tc
-    m.reward_sum = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
-    m.visit_counts = tc.sum(axis=2)
+    m.update(1, 0, 1.0, 2)
+    m.update(1, 0, 2.0, 2)
+    m.update(0, 1, 0.0, 1)
+    m.update(0, 1, 0.0, 3)
+    tc = np.asarray(m.transition_counts, dtype=float)
+    vc = np.asarray(m.visit_counts, dtype=float)
+    assert tc.shape == (4, 2, 4) and vc.shape == (4, 2) and np.array_equal(tc.sum(axis=2), vc) and (vc[1, 0] == 2) and (vc[0, 1] == 2) and (vc.sum() == 4) and (tc[1, 0, 2] == 2), 'These checks feed transitions through update(), and after four updates the counts are not right yet: fix update() first (question 2.2, grader.check("q2_2")).'
     out = m.predict(3, 1)
-    assert out is not None and len(out) == 2 and (out[0] is None) and (out[1] is None), f'predict() on a pair that was never visited should return (None, None), got {out!r}.'
+    assert out is not None and len(out) == 2 and (out[0] is None) and (out[1] is None), f'predict(3, 1) on a pair that was never visited should return (None, None), got {out!r}.'
     out = m.predict(1, 0)
     assert out is not None and len(out) == 2, 'predict() should return a pair (s_prime, r_hat).'
     assert int(np.asarray(out[0]).reshape(-1)[0]) == 2, f'(1, 0) always led to state 2, so predict(1, 0) should return s_prime = 2, got {out[0]!r}.'
-    assert abs(float(np.asarray(out[1], dtype=float).reshape(-1)[0]) - 1.5) < 1e-09, f'Rewards after (1, 0) add up to 3.0 over 2 visits, so r_hat should be 1.5, got {out[1]!r}.'
+    assert abs(float(np.asarray(out[1], dtype=float).reshape(-1)[0]) - 1.5) < 1e-09, f'After rewards 1.0 and 2.0 for (1, 0), r_hat should be their mean 1.5 (reward_sum / visit_counts), got {out[1]!r}.'
+    n = 400
+    draws = [int(np.asarray(m.predict(0, 1)[0]).reshape(-1)[0]) for _ in range(n)]
+    others = sorted(set(draws) - {1, 3})
+    assert not others, f'(0, 1) only ever led to states 1 and 3, but predict(0, 1) also returned {others}.'
+    share = draws.count(1) / n
+    assert abs(share - 0.5) <= 0.14, f'(0, 1) led once to state 1 and once to state 3, so predict(0, 1) should SAMPLE each about half the time; in {n} calls state 1 came up {share:.0%} of the time. Sample s_prime from P^(.|s,a) (np.random.choice(n_states, p=probs)); always returning the most frequent state is a common mistake.'
+    for s_next, r in [(1, 1.0), (1, 1.0), (3, 0.0), (1, 1.0)]:
+        m.update(2, 0, r, s_next)
+    outs = [m.predict(2, 0) for _ in range(n)]
+    draws = [int(np.asarray(o[0]).reshape(-1)[0]) for o in outs]
+    rewards = sorted({round(float(np.asarray(o[1], dtype=float).reshape(-1)[0]), 9) for o in outs})
+    assert rewards == [0.75], f'After rewards 1.0, 1.0, 0.0 and 1.0 for (2, 0), r_hat should always be their mean 0.75 (reward_sum / visit_counts), but predict(2, 0) returned r_hat values {rewards[:4]}.'
+    share = draws.count(1) / n
+    assert set(draws) <= {1, 3} and abs(share - 0.75) <= 0.14, f"(2, 0) led three times to state 1 and once to state 3, so predict(2, 0) should return state 1 about 75% of the time; in {n} calls it did {share:.0%} of the time (and returned states {sorted(set(draws))}). Weight the next states by their counts: P^(s'|s,a) = N(s,a,s')/N(s,a)."
 

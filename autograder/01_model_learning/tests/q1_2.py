@@ -5,21 +5,23 @@ OK_FORMAT = False
 name = "q1_2"
 points = 1
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="q1_2: format OK. This check does not look at the answer itself; the answer is graded by hidden tests after you submit.")
 def test_q1_2_format(q1_2):
     import numpy as np
     assert q1_2 is not None and (not isinstance(q1_2, (str, bool))), 'Set q1_2 to a number, e.g. q1_2 = 123 (you have {!r}).'.format(q1_2)
     try:
         value = float(q1_2)
     except (TypeError, ValueError):
-        raise AssertionError('q1_2 must be a number (you have {!r}).'.format(q1_2))
+        raise AssertionError('q1_2 must be a number (you have {!r}).'.format(q1_2)) from None
     assert np.isfinite(value) and value > 0, 'q1_2 must be a positive number of steps.'
 
 @test_case(points=1, hidden=True)
 def test_q1_2_answer(q1_2):
+    """q1_2 is the number of real steps in the whole episodes the model-free agent needs."""
     try:
         value = float(q1_2)
     except (TypeError, ValueError):
-        raise AssertionError('q1_2 must be a number.')
-    assert abs(value - 1600) < 0.5, 'q1_2 is not right yet: how many episodes does the value need to travel back to the start, and how many steps is each episode?'
+        raise AssertionError('q1_2 must be a number.') from None
+    assert abs(value - 1600) < 0.5, 'q1_2 is not right yet: how many whole episodes does the value need to travel back to the start (section 1.3), and how many steps does each complete episode take?'
 

@@ -5,13 +5,14 @@ OK_FORMAT = False
 name = "q2_1"
 points = 1
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="q2_1: format OK. This check does not look at the answer itself; the answer is graded by hidden tests after you submit.")
 def test_q2_1_format(q2_1):
     assert q2_1 is not None and (not isinstance(q2_1, (str, bool))), 'Set q2_1 to a number between 0 and 1 (you have {!r}).'.format(q2_1)
     try:
         value = float(q2_1)
     except (TypeError, ValueError):
-        raise AssertionError('q2_1 must be a number (you have {!r}).'.format(q2_1))
+        raise AssertionError('q2_1 must be a number (you have {!r}).'.format(q2_1)) from None
     assert 0 <= value <= 1, 'q2_1 is a probability: it must be between 0 and 1.'
 
 @test_case(points=1, hidden=True)
@@ -19,6 +20,6 @@ def test_q2_1_answer(q2_1):
     try:
         value = float(q2_1)
     except (TypeError, ValueError):
-        raise AssertionError('q2_1 must be a number.')
-    assert abs(value - 0.625) < 0.001, "q2_1 is not right yet: divide the number of times s'=10 was observed by the number of times (9, RIGHT) was tried."
+        raise AssertionError('q2_1 must be a number.') from None
+    assert abs(value - 0.625) < 0.001, 'q2_1 is not right yet: revisit the count-based estimate of section 2.2.'
 

@@ -3,115 +3,116 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_3"
-points = 4
+points = 5
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="Public checks of predict passed (an unvisited pair, a one-outcome pair, a 50/50 and a 75/25 pair sampled 400 times each). The grade also checks other counts, more samples, mean rewards and that predict leaves the counts alone.")
 def test_predict_public(TabularModel):
+    """predict() returns (None, None) unvisited, the mean reward, and SAMPLES next states by counts."""
+    import random
     import numpy as np
+    np.random.seed(0)
+    random.seed(0)
     m = TabularModel(4, 2)
-    tc = np.zeros((4, 2, 4))
-    tc[1, 0, 2] = 2
-    m.transition_counts = tc
-    m.reward_sum = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
-    m.visit_counts = tc.sum(axis=2)
+    m.update(1, 0, 1.0, 2)
+    m.update(1, 0, 2.0, 2)
+    m.update(0, 1, 0.0, 1)
+    m.update(0, 1, 0.0, 3)
+    tc = np.asarray(m.transition_counts, dtype=float)
+    vc = np.asarray(m.visit_counts, dtype=float)
+    assert tc.shape == (4, 2, 4) and vc.shape == (4, 2) and np.array_equal(tc.sum(axis=2), vc) and (vc[1, 0] == 2) and (vc[0, 1] == 2) and (vc.sum() == 4) and (tc[1, 0, 2] == 2), 'These checks feed transitions through update(), and after four updates the counts are not right yet: fix update() first (question 2.2, grader.check("q2_2")).'
     out = m.predict(3, 1)
-    assert out is not None and len(out) == 2 and (out[0] is None) and (out[1] is None), f'predict() on a pair that was never visited should return (None, None), got {out!r}.'
+    assert out is not None and len(out) == 2 and (out[0] is None) and (out[1] is None), f'predict(3, 1) on a pair that was never visited should return (None, None), got {out!r}.'
     out = m.predict(1, 0)
     assert out is not None and len(out) == 2, 'predict() should return a pair (s_prime, r_hat).'
     assert int(np.asarray(out[0]).reshape(-1)[0]) == 2, f'(1, 0) always led to state 2, so predict(1, 0) should return s_prime = 2, got {out[0]!r}.'
-    assert abs(float(np.asarray(out[1], dtype=float).reshape(-1)[0]) - 1.5) < 1e-09, f'Rewards after (1, 0) add up to 3.0 over 2 visits, so r_hat should be 1.5, got {out[1]!r}.'
+    assert abs(float(np.asarray(out[1], dtype=float).reshape(-1)[0]) - 1.5) < 1e-09, f'After rewards 1.0 and 2.0 for (1, 0), r_hat should be their mean 1.5 (reward_sum / visit_counts), got {out[1]!r}.'
+    n = 400
+    draws = [int(np.asarray(m.predict(0, 1)[0]).reshape(-1)[0]) for _ in range(n)]
+    others = sorted(set(draws) - {1, 3})
+    assert not others, f'(0, 1) only ever led to states 1 and 3, but predict(0, 1) also returned {others}.'
+    share = draws.count(1) / n
+    assert abs(share - 0.5) <= 0.14, f'(0, 1) led once to state 1 and once to state 3, so predict(0, 1) should SAMPLE each about half the time; in {n} calls state 1 came up {share:.0%} of the time. Sample s_prime from P^(.|s,a) (np.random.choice(n_states, p=probs)); always returning the most frequent state is a common mistake.'
+    for s_next, r in [(1, 1.0), (1, 1.0), (3, 0.0), (1, 1.0)]:
+        m.update(2, 0, r, s_next)
+    outs = [m.predict(2, 0) for _ in range(n)]
+    draws = [int(np.asarray(o[0]).reshape(-1)[0]) for o in outs]
+    rewards = sorted({round(float(np.asarray(o[1], dtype=float).reshape(-1)[0]), 9) for o in outs})
+    assert rewards == [0.75], f'After rewards 1.0, 1.0, 0.0 and 1.0 for (2, 0), r_hat should always be their mean 0.75 (reward_sum / visit_counts), but predict(2, 0) returned r_hat values {rewards[:4]}.'
+    share = draws.count(1) / n
+    assert set(draws) <= {1, 3} and abs(share - 0.75) <= 0.14, f"(2, 0) led three times to state 1 and once to state 3, so predict(2, 0) should return state 1 about 75% of the time; in {n} calls it did {share:.0%} of the time (and returned states {sorted(set(draws))}). Weight the next states by their counts: P^(s'|s,a) = N(s,a,s')/N(s,a)."
 
-@test_case(points=1, hidden=True)
+@test_case(points=0.5, hidden=True)
 def test_predict_unvisited_returns_none(TabularModel):
-    import numpy as np
-    m = TabularModel(5, 2)
-    tc = np.zeros((5, 2, 5))
-    tc[0, 1, 3] = 4
-    tc[2, 0, 2] = 1
-    rs = np.zeros((5, 2))
-    rs[0, 1] = 1.0
-    m.transition_counts = tc
-    m.reward_sum = rs
-    m.visit_counts = tc.sum(axis=2)
-    for s, a in [(0, 0), (4, 1), (2, 1)]:
+    """predict() on pairs never updated returns (None, None)."""
+    from mbrl_grader.fakes.model_learning import fed_model
+    m, candidates = fed_model(TabularModel, 5, 2, [(0, 1, 1.0, 3), (2, 0, 0.0, 2), (0, 1, 0.0, 3)])
+    unvisited = [(0, 0), (4, 1), (2, 1)]
+    for s, a in unvisited:
         out = m.predict(s, a)
         ok = out is not None and len(out) == 2 and (out[0] is None) and (out[1] is None)
+        if not ok and len(candidates) > 1 and candidates[1].visited[s, a]:
+            continue
         assert ok, f'predict({s}, {a}) for a pair that was never visited should return (None, None), got {out!r}.'
 
-@test_case(points=1, hidden=True)
+@test_case(points=1.5, hidden=True)
 def test_predict_mean_reward(TabularModel):
+    """predict() returns the MEAN observed reward reward_sum / visit_counts as r_hat."""
     import numpy as np
-    m = TabularModel(5, 2)
-    tc = np.zeros((5, 2, 5))
-    tc[0, 1, 3] = 4
-    tc[2, 0, 1] = 1
-    tc[2, 0, 2] = 2
-    rs = np.zeros((5, 2))
-    rs[0, 1] = 2.0
-    rs[2, 0] = -1.5
-    m.transition_counts = tc
-    m.reward_sum = rs
-    m.visit_counts = tc.sum(axis=2)
-    for (s, a), want in [((0, 1), 0.5), ((2, 0), -0.5)]:
-        for _ in range(5):
-            out = m.predict(s, a)
-            assert out is not None and len(out) == 2, 'predict() should return (s_prime, r_hat).'
-            got = float(np.asarray(out[1], dtype=float).reshape(-1)[0])
-            assert abs(got - want) < 1e-09, f'predict({s}, {a}) should return the MEAN observed reward reward_sum / visit_count = {want}, got {got}. (Returning the sum, or dividing by another count, is a common mistake.)'
+    from mbrl_grader.fakes.model_learning import UPDATE_NOTE, fed_model, is_none_pair, own_counts_undefined, student_calls
+    data = [(0, 1, 1.0, 3), (0, 1, 0.0, 3), (0, 1, 1.0, 3), (0, 1, 0.0, 3), (2, 0, -1.0, 1), (2, 0, 0.0, 2), (2, 0, -0.5, 2)]
+    m, candidates = fed_model(TabularModel, 5, 2, data)
+    sums = {(0, 1): 2.0, (2, 0): -1.5}
+    for pair in [(0, 1), (2, 0)]:
+        outs, error = student_calls(m.predict, pair, 5)
+        if error is not None or any((is_none_pair(o) for o in outs)):
+            if own_counts_undefined(candidates, pair):
+                continue
+            assert error is None, f'predict{pair} raised {error}.'
+        for out in outs:
+            assert isinstance(out, (tuple, list)) and len(out) == 2, f'predict{pair} should return (s_prime, r_hat), got {out!r}.'
+            assert not is_none_pair(out), f'predict{pair} returned (None, None), but {pair} was visited.'
+            try:
+                got = float(np.asarray(out[1], dtype=float).reshape(-1)[0])
+            except (TypeError, ValueError):
+                raise AssertionError(f'predict{pair} should return r_hat as a number, got {out[1]!r}.') from None
+            wants = [float(c.mean_reward[pair]) for c in candidates]
+            if any((abs(got - w) < 1e-09 for w in wants if np.isfinite(w))):
+                continue
+            hint = ''
+            if abs(got - sums[pair]) < 1e-09:
+                hint = ' You returned the SUM of the rewards: divide it by visit_counts[s, a].'
+            raise AssertionError(f'predict{pair} should return the MEAN observed reward reward_sum / visit_count = {wants[0]:g}, got {got:g}.{hint}' + (UPDATE_NOTE if len(candidates) > 1 else ''))
 
-@test_case(points=1, hidden=True)
+@test_case(points=2.5, hidden=True)
 def test_predict_samples_next_state_from_counts(TabularModel):
-    import numpy as np
-    n_states = 6
-    m = TabularModel(n_states, 2)
-    tc = np.zeros((n_states, 2, n_states))
-    tc[1, 0, 2] = 2
-    tc[1, 0, 4] = 1
-    tc[1, 0, 5] = 1
-    tc[3, 1, 0] = 3
-    m.transition_counts = tc
-    m.reward_sum = np.zeros((n_states, 2))
-    m.visit_counts = tc.sum(axis=2)
+    """predict() samples s' with probability N(s,a,s')/N(s,a) (3000 draws, false alarm < 1e-6)."""
+    from mbrl_grader.fakes.model_learning import UPDATE_NOTE, fed_model, predict_verdict, student_calls
+    data = [(1, 0, 0.0, 2), (1, 0, 0.0, 4), (1, 0, 0.0, 2), (1, 0, 1.0, 5), (3, 1, 0.0, 0), (3, 1, 0.0, 0), (3, 1, 0.0, 0)]
+    m, candidates = fed_model(TabularModel, 6, 2, data)
+    for pair, n in [((3, 1), 50), ((1, 0), 3000)]:
+        outs, error = student_calls(m.predict, pair, n)
+        if error is not None:
+            if len(candidates) > 1:
+                return
+            raise AssertionError(f'predict{pair} raised {error}.')
+        verdicts = [predict_verdict(outs, pair, c) for c in candidates]
+        if any((v is None for v in verdicts)):
+            continue
+        raise AssertionError(verdicts[0] + (UPDATE_NOTE if len(candidates) > 1 else ''))
 
-    def next_state(out):
-        assert out is not None and len(out) == 2, 'predict() should return (s_prime, r_hat).'
-        arr = np.asarray(out[0])
-        assert arr.size == 1 and np.issubdtype(arr.dtype, np.integer), f'predict() should return the next state as an integer, got {out[0]!r}.'
-        return int(arr.reshape(-1)[0])
-    for _ in range(20):
-        got = next_state(m.predict(3, 1))
-        assert got == 0, f'(3, 1) always led to state 0 but predict(3, 1) returned {got}.'
-    n = 3000
-    draws = np.array([next_state(m.predict(1, 0)) for _ in range(n)])
-    assert draws.min() >= 0 and draws.max() < n_states, 'predict() returned an invalid state.'
-    freq = np.bincount(draws, minlength=n_states) / n
-    probs = tc[1, 0] / tc[1, 0].sum()
-    never = [s for s in range(n_states) if probs[s] == 0 and freq[s] > 0]
-    assert not never, f'predict() returned next state(s) {never} that were never observed after (s, a).'
-    for s in range(n_states):
-        p = probs[s]
-        if p > 0:
-            tol = 6 * np.sqrt(p * (1 - p) / n)
-            assert abs(freq[s] - p) <= tol, f"predict() should SAMPLE s' with probability count(s,a,s')/count(s,a): s'={s} was drawn {freq[s]:.0%} of the time, expected about {p:.0%}. (Always returning the most frequent next state is a common mistake.)"
-
-@test_case(points=1, hidden=True)
+@test_case(points=0.5, hidden=True)
 def test_predict_does_not_change_counts(TabularModel):
+    """Calling predict() leaves transition_counts, reward_sum and visit_counts unchanged."""
     import numpy as np
-    m = TabularModel(5, 2)
-    tc = np.zeros((5, 2, 5))
-    tc[0, 1, 3] = 4
-    tc[0, 1, 4] = 2
-    tc[2, 0, 2] = 1
-    rs = np.zeros((5, 2))
-    rs[0, 1] = 1.0
-    rs[2, 0] = 0.5
-    vc = tc.sum(axis=2)
-    m.transition_counts = tc.copy()
-    m.reward_sum = rs.copy()
-    m.visit_counts = vc.copy()
-    for _ in range(30):
-        m.predict(0, 1)
-        m.predict(2, 0)
-    same = np.array_equal(np.asarray(m.transition_counts, dtype=float), tc) and np.allclose(np.asarray(m.reward_sum, dtype=float), rs) and np.array_equal(np.asarray(m.visit_counts, dtype=float), vc)
+    from mbrl_grader.fakes.model_learning import fed_model, student_calls
+    data = [(0, 1, 1.0, 3), (0, 1, 0.0, 4), (0, 1, 0.0, 3), (2, 0, 0.5, 2)]
+    m, candidates = fed_model(TabularModel, 5, 2, data)
+    before = [np.array(np.asarray(x, dtype=float)) for x in (m.transition_counts, m.reward_sum, m.visit_counts)]
+    for pair in [(0, 1), (2, 0), (4, 1)]:
+        _, error = student_calls(m.predict, pair, 30)
+        assert error is None or len(candidates) > 1, f'predict{pair} raised {error}.'
+    after = [np.asarray(x, dtype=float) for x in (m.transition_counts, m.reward_sum, m.visit_counts)]
+    same = all((b.shape == a.shape and np.allclose(b, a) for b, a in zip(before, after, strict=True)))
     assert same, "predict() changed the model's counts: predicting must only read transition_counts, reward_sum and visit_counts, never modify them."
 

@@ -5,7 +5,8 @@ OK_FORMAT = False
 name = "q3_3"
 points = 2
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="q3_3: format OK. This check does not look at the answer itself; the answer is graded by hidden tests after you submit.")
 def test_q3_3_format(q3_3):
     answer = str(q3_3).strip().upper().replace(' ', '')
     assert len(answer) == 4 and set(answer) <= {'T', 'F'}, 'Set q3_3 to a string of 4 letters T or F, one per statement, e.g. "TTFF" (you have {!r}).'.format(q3_3)
@@ -23,10 +24,10 @@ def test_q3_3_statement_b(q3_3):
 @test_case(points=0.5, hidden=True)
 def test_q3_3_statement_c(q3_3):
     answer = str(q3_3).strip().upper().replace(' ', '')
-    assert len(answer) == 4 and answer[2] == 'F', 'Statement (c) of q3_3 is not right yet: how close is a frequency estimated from one sample to a probability like 0.2?'
+    assert len(answer) == 4 and answer[2] == 'F', 'Statement (c) of q3_3 is not right yet: revisit sections 3.1 and 3.2 (model error and uncertainty from counts).'
 
 @test_case(points=0.5, hidden=True)
 def test_q3_3_statement_d(q3_3):
     answer = str(q3_3).strip().upper().replace(' ', '')
-    assert len(answer) == 4 and answer[3] == 'T', 'Statement (d) of q3_3 is not right yet: what does the factor 1/(1 - gamma)^2 do as gamma approaches 1?'
+    assert len(answer) == 4 and answer[3] == 'T', 'Statement (d) of q3_3 is not right yet: revisit the bound of section 3.4 and how it depends on gamma.'
 
