@@ -78,6 +78,8 @@ def test_bootstrap_counts_only_observed_transitions(bootstrap_counts):
         bad = np.argwhere((counts != 0) & ~allowed)
         assert len(bad) == 0, "bootstrap_counts counted transition (s, a, s') = {} which is not in the data: index the counts by [s, a, s_prime] (columns 0, 1 and 3 of a row)".format(tuple((int(x) for x in bad[0])))
         assert np.all(counts == np.round(counts)), 'counts must be whole numbers'
+    single = np.asarray(bootstrap_counts(np.array([[1, 2, 0.0, 0]]), 3, 4), dtype=float)
+    assert single.shape == (3, 4, 3) and single[1, 2, 0] == 1 and (single.sum() == 1), "a data set of ONE transition (s, a, s') = (1, 2, 0) has a single possible resample: that transition once; got {} transition(s) counted".format(single.sum())
     listed = np.asarray(bootstrap_counts(data.tolist(), 3, 4), dtype=float)
     assert listed.shape == (3, 4, 3) and listed.sum() == len(data), 'bootstrap_counts should also accept the transitions as a list of rows'
     try:
