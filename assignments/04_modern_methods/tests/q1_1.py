@@ -7,7 +7,7 @@ points = 4
 
 @test_case(points=0.5, hidden=False)
 def test_bootstrap_counts_shape_and_total(bootstrap_counts):
-    """Public: shape (S, A, S), N transitions in total, whole non-negative counts, empty data."""
+    """Public: shape (S, A, S), N transitions in total, whole non-negative counts."""
     import random
     import numpy as np
     np.random.seed(0)
@@ -17,6 +17,11 @@ def test_bootstrap_counts_shape_and_total(bootstrap_counts):
     assert counts.shape == (3, 4, 3), 'bootstrap_counts(data with 4 rows, n_states=3, n_actions=4) should return an array of shape (n_states, n_actions, n_states) = (3, 4, 3), got shape {}'.format(counts.shape)
     assert counts.sum() == 4, 'a bootstrap resample has as many transitions as the data (N = 4 here: draw N row indices); your counts sum to {}'.format(counts.sum())
     assert (counts >= 0).all() and np.all(counts == np.round(counts)), 'counts must be whole non-negative numbers (how often each transition was drawn)'
+
+@test_case(points=0, hidden=False)
+def test_bootstrap_counts_empty_data(bootstrap_counts):
+    """Public: an empty data set (array or list) gives all zeros (graded in the hidden tests)."""
+    import numpy as np
     try:
         empty = np.asarray(bootstrap_counts(np.zeros((0, 4)), 3, 4), dtype=float)
         empty_list = np.asarray(bootstrap_counts([], 3, 4), dtype=float)

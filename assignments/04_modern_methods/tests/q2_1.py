@@ -35,7 +35,7 @@ def test_shooting_returns_first_action_of_best_sequence(random_shooting_action):
 @test_case(points=0.5, hidden=False, 
     success_message="Public checks passed (one small model per instruction: first action, imagined states, discount, unknown moves, negative returns). The grade also runs MPC on a task and checks more models.")
 def test_shooting_small_models(random_shooting_action):
-    """Public: follows imagined states, discounts by gamma**t, stops at (None, None), negative returns.
+    """Public: rollouts of `horizon` steps, imagined states, gamma**t, (None, None), negative returns.
 
     Each case has horizon <= 2 and 60 candidates of at most 4 sequences: a needed sequence is
     missed with P <= 0.75**60 < 1e-7 (6 calls: P < 1e-6).
@@ -44,6 +44,19 @@ def test_shooting_small_models(random_shooting_action):
     import numpy as np
     np.random.seed(1)
     random.seed(1)
+
+    class Depth:
+        n_actions = 2
+
+        def __init__(self):
+            self.deepest = -1
+
+        def predict(self, s, a):
+            self.deepest = max(self.deepest, int(s))
+            return (int(s) + 1, 0.0)
+    depth = Depth()
+    random_shooting_action(depth, 0, 3, 10)
+    assert depth.deepest == 2, 'with horizon 3 every imagined rollout takes 3 steps, so the model is asked about imagined steps 0, 1 and 2 only; your rollouts reached step {}: draw n_candidates sequences, each of exactly `horizon` actions'.format(depth.deepest)
 
     class TwoSteps:
         n_actions = 2

@@ -7,7 +7,7 @@ points = 4
 
 @test_case(points=0.5, hidden=False)
 def test_bootstrap_counts_shape_and_total(bootstrap_counts):
-    """Public: shape (S, A, S), N transitions in total, whole non-negative counts, empty data."""
+    """Public: shape (S, A, S), N transitions in total, whole non-negative counts."""
     import random
     import numpy as np
     np.random.seed(0)
@@ -17,6 +17,11 @@ def test_bootstrap_counts_shape_and_total(bootstrap_counts):
     assert counts.shape == (3, 4, 3), 'bootstrap_counts(data with 4 rows, n_states=3, n_actions=4) should return an array of shape (n_states, n_actions, n_states) = (3, 4, 3), got shape {}'.format(counts.shape)
     assert counts.sum() == 4, 'a bootstrap resample has as many transitions as the data (N = 4 here: draw N row indices); your counts sum to {}'.format(counts.sum())
     assert (counts >= 0).all() and np.all(counts == np.round(counts)), 'counts must be whole non-negative numbers (how often each transition was drawn)'
+
+@test_case(points=0, hidden=False)
+def test_bootstrap_counts_empty_data(bootstrap_counts):
+    """Public: an empty data set (array or list) gives all zeros (graded in the hidden tests)."""
+    import numpy as np
     try:
         empty = np.asarray(bootstrap_counts(np.zeros((0, 4)), 3, 4), dtype=float)
         empty_list = np.asarray(bootstrap_counts([], 3, 4), dtype=float)
@@ -73,8 +78,17 @@ def test_bootstrap_counts_only_observed_transitions(bootstrap_counts):
         bad = np.argwhere((counts != 0) & ~allowed)
         assert len(bad) == 0, "bootstrap_counts counted transition (s, a, s') = {} which is not in the data: index the counts by [s, a, s_prime] (columns 0, 1 and 3 of a row)".format(tuple((int(x) for x in bad[0])))
         assert np.all(counts == np.round(counts)), 'counts must be whole numbers'
+    single = np.asarray(bootstrap_counts(np.array([[1, 2, 0.0, 0]]), 3, 4), dtype=float)
+    assert single.shape == (3, 4, 3) and single[1, 2, 0] == 1 and (single.sum() == 1), "a data set of ONE transition (s, a, s') = (1, 2, 0) has a single possible resample: that transition once; got {} transition(s) counted".format(single.sum())
     listed = np.asarray(bootstrap_counts(data.tolist(), 3, 4), dtype=float)
     assert listed.shape == (3, 4, 3) and listed.sum() == len(data), 'bootstrap_counts should also accept the transitions as a list of rows'
+    try:
+        empty = np.asarray(bootstrap_counts(np.zeros((0, 4)), 3, 4), dtype=float)
+        empty_list = np.asarray(bootstrap_counts([], 3, 4), dtype=float)
+    except Exception as e:
+        raise AssertionError('bootstrap_counts crashed on an empty data set ({}: {}); the instructions say an empty data set gives all zeros'.format(type(e).__name__, e)) from None
+    for got in (empty, empty_list):
+        assert got.shape == (3, 4, 3) and (not got.any()), 'an empty data set (an empty array or an empty list) should give all zeros of shape (3, 4, 3), got {!r}'.format(got)
 
 @test_case(points=1.5, hidden=True)
 def test_bootstrap_counts_draws_with_replacement(bootstrap_counts):

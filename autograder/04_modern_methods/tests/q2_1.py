@@ -35,7 +35,7 @@ def test_shooting_returns_first_action_of_best_sequence(random_shooting_action):
 @test_case(points=0.5, hidden=False, 
     success_message="Public checks passed (one small model per instruction: first action, imagined states, discount, unknown moves, negative returns). The grade also runs MPC on a task and checks more models.")
 def test_shooting_small_models(random_shooting_action):
-    """Public: follows imagined states, discounts by gamma**t, stops at (None, None), negative returns.
+    """Public: rollouts of `horizon` steps, imagined states, gamma**t, (None, None), negative returns.
 
     Each case has horizon <= 2 and 60 candidates of at most 4 sequences: a needed sequence is
     missed with P <= 0.75**60 < 1e-7 (6 calls: P < 1e-6).
@@ -44,6 +44,19 @@ def test_shooting_small_models(random_shooting_action):
     import numpy as np
     np.random.seed(1)
     random.seed(1)
+
+    class Depth:
+        n_actions = 2
+
+        def __init__(self):
+            self.deepest = -1
+
+        def predict(self, s, a):
+            self.deepest = max(self.deepest, int(s))
+            return (int(s) + 1, 0.0)
+    depth = Depth()
+    random_shooting_action(depth, 0, 3, 10)
+    assert depth.deepest == 2, 'with horizon 3 every imagined rollout takes 3 steps, so the model is asked about imagined steps 0, 1 and 2 only; your rollouts reached step {}: draw n_candidates sequences, each of exactly `horizon` actions'.format(depth.deepest)
 
     class TwoSteps:
         n_actions = 2
@@ -125,6 +138,21 @@ def test_shooting_mpc_reaches_goal(random_shooting_action):
                 return (None, None)
             s2 = min(s + 1, 2) if a == 1 else max(s - 1, 0)
             return (s2, 0.0 if s2 == 2 else -1.0)
+
+    class Depth:
+        n_actions = 3
+
+        def __init__(self):
+            self.deepest = -1
+
+        def predict(self, s, a):
+            self.deepest = max(self.deepest, int(s))
+            return (int(s) + 1, 0.0)
+    depth = Depth()
+    random_shooting_action(depth, 0, 4, 3)
+    assert depth.deepest == 3, 'with horizon 4 and 3 candidates every imagined rollout takes 4 steps (imagined steps 0 to 3); your rollouts reached step {}: draw n_candidates sequences of `horizon` actions'.format(depth.deepest)
+    one = as_int(random_shooting_action(Corridor(), 0, 2, 1), 'random_shooting_action(..., n_candidates=1)')
+    assert one in (0, 1), 'with a single candidate the action must still be in range(2), got {}'.format(one)
     model, s, path = (Corridor(), 0, [0])
     try:
         for _ in range(5):
@@ -156,7 +184,7 @@ def test_shooting_picks_first_action_of_best_sequence(random_shooting_action):
 
 @test_case(points=0.5, hidden=True)
 def test_shooting_uses_discount(random_shooting_action):
-    """Hidden: reward 1 now vs 2.5 one step later: gamma = 0.3 prefers now, 0.5 later (P < 1e-7)."""
+    """Hidden: gamma = 0 counts step 0 only; reward 1 now vs 2.5 later with gamma 0.3 and 0.5 (P < 1e-7)."""
     from mbrl_grader.checks import as_int
 
     class NowOrLater:
@@ -169,13 +197,23 @@ def test_shooting_uses_discount(random_shooting_action):
             if s == 1:
                 return (9, 2.5)
             return (None, None)
+
+    class OneOfEight:
+        n_actions = 8
+
+        def predict(self, s, a):
+            if int(s) != 0:
+                return (None, None)
+            return (9, float(int(a) == 7))
+    now = as_int(random_shooting_action(OneOfEight(), 0, 1, 150, gamma=0.0), 'action')
+    assert now == 7, 'with gamma = 0 only the reward of step 0 counts (gamma**0 = 1); action 7 pays 1 now, so the answer is 7, got {}: the reward of step t is weighted by gamma**t'.format(now)
     low = as_int(random_shooting_action(NowOrLater(), 0, 2, 60, gamma=0.3), 'action')
     high = as_int(random_shooting_action(NowOrLater(), 0, 2, 60, gamma=0.5), 'action')
     assert (low, high) == (1, 0), 'reward 1 now (action 1) or 2.5 one step later (action 0): the returns are 1 and 0.3 * 2.5 = 0.75 with gamma = 0.3 (expected 1), 1 and 0.5 * 2.5 = 1.25 with gamma = 0.5 (expected 0); you chose {} and {}: discount the reward of step t by gamma**t, using the gamma argument'.format(low, high)
 
 @test_case(points=0.5, hidden=True)
 def test_shooting_stops_at_unknown(random_shooting_action):
-    """Hidden: the return collected before (None, None) is kept (horizon 3; missed with P = 0.5**60)."""
+    """Hidden: the return before (None, None) is kept, and the rollout stops there (P < 1e-10)."""
     from mbrl_grader.checks import as_int
 
     class Partial:
@@ -192,6 +230,19 @@ def test_shooting_stops_at_unknown(random_shooting_action):
     except TypeError as e:
         raise AssertionError('random_shooting_action crashed when the model returned (None, None) for an unknown state ({}): stop that rollout and keep its return so far'.format(e)) from None
     assert got == 1, 'the sequences starting with action 1 collect reward 1 before the model runs out of knowledge; keep the return collected before (None, None): the answer is 1, got {}'.format(got)
+
+    class Gap:
+        n_actions = 3
+
+        def predict(self, s, a):
+            s, a = (int(s), int(a))
+            if s == 0:
+                return {1: (1, 1.0), 2: (9, 0.5)}.get(a, (None, None))
+            if s == 1:
+                return (1, -5.0)
+            return (None, None)
+    got = as_int(random_shooting_action(Gap(), 0, 2, 60, gamma=0.9), 'action')
+    assert got == 2, 'from state 0 the model knows nothing about action 0, so a sequence starting with 0 ends there with return 0; action 1 leads to costs (1 - 0.9 * 5 < 0) and action 2 returns 0.5, so the answer is 2, got {}: STOP the rollout at (None, None) (do not skip the unknown step and go on)'.format(got)
 
 @test_case(points=0.5, hidden=True)
 def test_shooting_follows_imagined_states(random_shooting_action):

@@ -10,7 +10,10 @@ points = 5
 def test_uct_basic(uct_select):
     """Public: unvisited children first, c = 0 exploits, and three hand-computed UCT choices."""
     import numpy as np
-    i = uct_select([3, 0, 2], [1.0, 0.0, 2.0], 1.4)
+    try:
+        i = uct_select([3, 0, 2], [1.0, 0.0, 2.0], 1.4)
+    except (ZeroDivisionError, FloatingPointError, ValueError) as e:
+        raise AssertionError('uct_select([3, 0, 2], [1.0, 0.0, 2.0], 1.4) failed ({}: {}): child 1 was never visited; check for N_i = 0 first and return such a child before computing any score'.format(type(e).__name__, e)) from None
     assert isinstance(i, (int, np.integer)) and (not isinstance(i, bool)), 'uct_select should return an int index, got {!r}'.format(i)
     assert int(i) == 1, 'child 1 was never visited, so it must be tried first (got {})'.format(i)
     i = uct_select([2, 5, 0], [2.0, 1.0, 0.0], 1.4)
