@@ -19,7 +19,7 @@ def test_select_action_returns_valid_actions(DynaQ):
     q[1] = [-3.0, -1.0, -2.0, -4.0]
     greedy = DynaQ(5, 4, alpha=0.1, gamma=0.9, epsilon=0.0, planning_steps=0, initial_q=q)
     for s, best in ((3, 2), (1, 1)):
-        picks = sorted({int(greedy.select_action(s)) for _ in range(10)})
+        picks = sorted({int(greedy.select_action(s)) for _ in range(100)})
         assert picks == [best], f'with epsilon=0 and Q[{s}] = {q[s].tolist()}, select_action({s}) must always return the greedy action {best} (the largest value of row Q[{s}]), but it returned {picks}'
 
 @test_case(points=1, hidden=False, 
