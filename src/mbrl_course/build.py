@@ -34,6 +34,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import student_folder
 from .layout import AUTOGRADER_PACKAGES, STUDENT_PACKAGE, Layout
 
 MASTER_DIR_RE = re.compile(r"^\d{2}_[A-Za-z0-9_]+$")
@@ -343,11 +344,18 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
 
-        write_normalised_notebook(otter_student / master.name, student_out / master.name)
+        settings = student_folder.read_settings(layout.root)
+        requirements = layout.requirements.read_text(encoding="utf-8")
+        for folder, out in ((otter_student, student_out), (otter_ag, ag_out)):
+            nb = nbformat.read(folder / master.name, as_version=4)
+            student_folder.add_setup_cell(nb, name, requirements, settings)
+            (out / master.name).write_text(normalise_notebook(nb), encoding="utf-8")
+            if out is student_out:
+                title = student_folder.notebook_title(nb)
         _copy_files(otter_student / "tests", student_out / "tests")
         _copy_files(otter_student / "mbrl_envs", student_out / "mbrl_envs")
+        student_folder.write_student_files(student_out, name, title, requirements, settings)
 
-        write_normalised_notebook(otter_ag / master.name, ag_out / master.name)
         _copy_files(otter_ag / "tests", ag_out / "tests")
         _copy_files(otter_ag / "mbrl_envs", ag_out / "mbrl_envs")
         for extra in ("otter_config.json", "requirements.txt"):
@@ -372,8 +380,14 @@ def build_tree(layout: Layout, out_root: Path, only: Sequence[str] | None = None
     """Build the selected masters into `out_root` (a fresh folder); return the names built."""
     masters = select_masters(layout, only)
     for master in masters.values():
-        build_one(master, out_root, layout)
+        student_out, _ = build_one(master, out_root, layout)
+        student_folder.write_folder_zip(student_out, student_out.parent / f"{student_out.name}.zip")
     return list(masters)
+
+
+def _owned_entries(kind: str, names: Sequence[str]) -> set[str]:
+    """The entries of `kind`/ the build writes for `names` (assignments/ also has NAME.zip)."""
+    return set(names) | ({f"{n}.zip" for n in names} if kind == "assignments" else set())
 
 
 def _generated_entries(folder: Path) -> set[str]:
@@ -395,7 +409,7 @@ def build(layout: Layout, only: Sequence[str] | None = None) -> list[str]:
             target_root = layout.root / kind
             target_root.mkdir(parents=True, exist_ok=True)
             if not only:
-                for stale in sorted(_generated_entries(target_root) - set(names)):
+                for stale in sorted(_generated_entries(target_root) - _owned_entries(kind, names)):
                     path = target_root / stale
                     shutil.rmtree(path) if path.is_dir() else path.unlink()
             for name in names:
@@ -405,6 +419,8 @@ def build(layout: Layout, only: Sequence[str] | None = None) -> list[str]:
                 elif target.exists():
                     target.unlink()
                 shutil.copytree(out_root / kind / name, target)
+                if kind == "assignments":
+                    shutil.copyfile(out_root / kind / f"{name}.zip", target_root / f"{name}.zip")
     return names
 
 
@@ -432,6 +448,14 @@ def compare_trees(expected: Path, actual: Path, label: str) -> list[str]:
     return problems
 
 
+def compare_zip(expected: Path, actual: Path) -> list[str]:
+    """A problem line when the committed folder zip is missing or differs from a fresh one."""
+    label = f"assignments/{actual.name}"
+    if not actual.is_file():
+        return [f"missing: {label}"]
+    return [] if filecmp.cmp(expected, actual, shallow=False) else [f"out of date: {label}"]
+
+
 def check(layout: Layout, only: Sequence[str] | None = None) -> list[str]:
     """Rebuild into a temporary folder; return every difference with the committed tree."""
     problems: list[str] = []
@@ -441,12 +465,18 @@ def check(layout: Layout, only: Sequence[str] | None = None) -> list[str]:
         for kind in ("assignments", "autograder"):
             committed_root = layout.root / kind
             if not only:
-                for extra in sorted(_generated_entries(committed_root) - set(names)):
+                for extra in sorted(
+                    _generated_entries(committed_root) - _owned_entries(kind, names)
+                ):
                     problems.append(f"stale (no master for it): {kind}/{extra}")
             for name in names:
                 problems += compare_trees(
                     out_root / kind / name, committed_root / name, f"{kind}/{name}"
                 )
+                if kind == "assignments":
+                    problems += compare_zip(
+                        out_root / kind / f"{name}.zip", committed_root / f"{name}.zip"
+                    )
     return problems
 
 

@@ -54,9 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     p_val.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
     p_val.add_argument(
         "--engine",
-        choices=("auto", "trusted", "otter"),
-        default="auto",
-        help="grading engine: our trusted runner, otter run, or auto (trusted when available)",
+        choices=("trusted", "otter"),
+        default="trusted",
+        help="grading engine: our trusted runner (default) or otter's own `otter run`",
     )
     p_val.add_argument("--no-leaks", dest="leaks", action="store_false", help="skip the leak scan")
 

@@ -209,6 +209,7 @@ def _parse_result(data: dict, record: GradeRecord) -> None:
                 max_points=float(o.get("max_points") or 0.0),
                 passed=bool(o.get("passed", False)),
                 message=str(o.get("message") or ""),
+                test=str(o.get("test") or ""),
             )
         )
     record.tests = tests

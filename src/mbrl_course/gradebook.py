@@ -66,6 +66,12 @@ class TestRecord:
     max_points: float
     passed: bool
     message: str = ""
+    test: str = ""
+
+    @property
+    def key(self) -> str:
+        """``question:test_function``: the stable id of this test case."""
+        return f"{self.question}:{self.test or self.name}"
 
 
 @dataclass

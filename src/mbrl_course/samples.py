@@ -5,8 +5,10 @@
 `assignments/NN_topic/NN_topic.ipynb` it writes:
 
 * one notebook per variant `tests/submissions/NN_topic/<variant>.py` (correct alternatives and
-  typical bugs, injected with :func:`mbrl_course.inject.make_submission`), expected scores
-  from `tests/submissions/NN_topic/expected.json`;
+  typical bugs, injected with :func:`mbrl_course.inject.make_submission`), expected outcomes
+  from `tests/submissions/NN_topic/expected.json`: ``{"variant": {"fails": [KEY, ...]}}``, the
+  exact set of test cases (``question:test_function``) that must fail; every other test must
+  pass. No point totals are written anywhere, so changing a question's points needs no edits;
 * `blank.ipynb`: the untouched student notebook (expected 0 points);
 * `otter_export.zip`: a correct variant packaged like otter's `grader.export()` (notebook,
   a `.OTTER_LOG` that must never be read, `__zip_filename__`), plus a cell that raises;
@@ -16,9 +18,10 @@
   `invalid`; `infinite_loop.ipynb` (graded with a short time limit, see `timeout` below):
   `timeout`; `os_exit.ipynb` (the process dies in the first cell: the runner skips that cell)
   and `huge_output.ipynb` (prints 400 MB; output is capped): `graded`, 0 points (blank);
-* `expected.json`: `{"format", "assignment", "samples": {FILE: {"status", "scores"?,
-  "timeout"?, "what"}}}` where `scores` maps questions (and `total`) to expected points
-  (questions absent are not checked) and `timeout` is the limit to grade that sample with.
+* `expected.json`: `{"format", "assignment", "samples": {FILE: {"status", "fails"?,
+  "earns_nothing"?, "timeout"?, "what"}}}` where `fails` is the exact set of failing test keys,
+  `earns_nothing: true` means the total must be 0, and `timeout` is the limit to grade that
+  sample with.
 
 Everything is byte-for-byte reproducible (fixed cell ids, sorted zip entries with a fixed
 timestamp), and files are rewritten only when their content changes.
@@ -46,7 +49,7 @@ from .submissions import Submission
 if TYPE_CHECKING:
     from .grade import Job
 
-FORMAT = "mbrl-course-samples/1"
+FORMAT = "mbrl-course-samples/2"
 #: Time limit (s) for the sample that loops forever, so `make run` stays short.
 LOOP_TIMEOUT = 20.0
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -126,13 +129,27 @@ def _expected_variants(folder: Path) -> dict[str, dict]:
     return data if isinstance(data, dict) else {}
 
 
-def _numbers(scores: dict) -> dict[str, float]:
-    """The numeric entries of an expected-scores dict (comments and the like are ignored)."""
-    return {
-        str(k): float(v)
-        for k, v in scores.items()
-        if isinstance(v, int | float) and not isinstance(v, bool)
-    }
+class ExpectationError(ValueError):
+    """An entry of tests/submissions/NN/expected.json breaks the format."""
+
+
+def variant_expectation(variant: str, entry: object) -> dict:
+    """The checked expectation of one variant: ``{"fails": sorted keys}``.
+
+    Raises ExpectationError for entries that state points (the old format), miss ``fails``, or
+    break the naming rule (``correct_*`` must fail nothing, ``bug_*`` must fail something).
+    """
+    if not isinstance(entry, dict) or not isinstance(entry.get("fails"), list):
+        raise ExpectationError(f"{variant}: expected {{'fails': [test keys]}}, got {entry!r}")
+    fails = entry["fails"]
+    bad = [k for k in fails if not (isinstance(k, str) and ":" in k)]
+    if bad:
+        raise ExpectationError(f"{variant}: test keys look like 'q1_2:test_name', got {bad}")
+    if variant.startswith("correct") and fails:
+        raise ExpectationError(f"{variant}: a correct variant must fail no test, lists {fails}")
+    if variant.startswith("bug") and not fails:
+        raise ExpectationError(f"{variant}: a bug variant must fail at least one test")
+    return {"fails": sorted(set(fails))}
 
 
 def build_corpus(
@@ -153,20 +170,17 @@ def build_corpus(
         fname = f"{vpath.stem}.ipynb"
         files[fname] = _nb_bytes(nb)
         exp: dict = {"status": "graded", "what": f"variant tests/submissions/{name}/{vpath.name}"}
-        if isinstance(scores.get(vpath.stem), dict):
-            exp["scores"] = _numbers(scores[vpath.stem])
+        if vpath.stem in scores:
+            exp.update(variant_expectation(vpath.stem, scores[vpath.stem]))
         expected[fname] = exp
         if first_correct is None and vpath.stem.startswith("correct"):
             first_correct = (vpath.stem, nb)
 
     if "blank.ipynb" not in files:
         files["blank.ipynb"] = _nb_bytes(blank)
-        blank_scores = (
-            scores.get("blank") if isinstance(scores.get("blank"), dict) else {"total": 0.0}
-        )
         expected["blank.ipynb"] = {
             "status": "graded",
-            "scores": _numbers(blank_scores),
+            "earns_nothing": True,
             "what": "the untouched student notebook",
         }
 
@@ -184,28 +198,28 @@ def build_corpus(
         "status": "graded",
         "what": f"otter export zip of {stem} with a final cell that raises",
     }
-    if "scores" in expected[f"{stem}.ipynb"]:
-        expected["otter_export.zip"]["scores"] = expected[f"{stem}.ipynb"]["scores"]
+    if "fails" in expected[f"{stem}.ipynb"]:
+        expected["otter_export.zip"]["fails"] = expected[f"{stem}.ipynb"]["fails"]
 
     bad = "invalid (0 points)"
     text = _nb_bytes(blank)
     files["invalid_json.ipynb"] = text[: len(text) * 3 // 5]
     expected["invalid_json.ipynb"] = {
         "status": "invalid",
-        "scores": {"total": 0.0},
+        "earns_nothing": True,
         "what": f"truncated JSON: {bad}",
     }
     files["empty_file.ipynb"] = b""
     expected["empty_file.ipynb"] = {
         "status": "invalid",
-        "scores": {"total": 0.0},
+        "earns_nothing": True,
         "what": f"0 bytes: {bad}",
     }
     empty = nbformat.v4.new_notebook(metadata=copy.deepcopy(blank.metadata))
     files["empty_notebook.ipynb"] = _nb_bytes(empty)
     expected["empty_notebook.ipynb"] = {
         "status": "invalid",
-        "scores": {"total": 0.0},
+        "earns_nothing": True,
         "what": f"no cells: {bad}",
     }
     files["zip_without_notebook.zip"] = _zip_bytes(
@@ -213,7 +227,7 @@ def build_corpus(
     )
     expected["zip_without_notebook.zip"] = {
         "status": "invalid",
-        "scores": {"total": 0.0},
+        "earns_nothing": True,
         "what": f"zip without .ipynb: {bad}",
     }
     other = next((o for o in other_names if o != name), "00_another_course")
@@ -222,20 +236,20 @@ def build_corpus(
     files["wrong_assignment.ipynb"] = _nb_bytes(wrong)
     expected["wrong_assignment.ipynb"] = {
         "status": "invalid",
-        "scores": {"total": 0.0},
+        "earns_nothing": True,
         "what": f"metadata names '{other}': {bad}",
     }
     files["infinite_loop.ipynb"] = _nb_bytes(_with_cell(blank, "while True:\n    pass", first=True))
     expected["infinite_loop.ipynb"] = {
         "status": "timeout",
-        "scores": {"total": 0.0},
+        "earns_nothing": True,
         "timeout": LOOP_TIMEOUT,
         "what": f"loops forever: timeout after {LOOP_TIMEOUT:g} s, 0 points",
     }
     files["os_exit.ipynb"] = _nb_bytes(_with_cell(blank, "import os\nos._exit(3)", first=True))
     expected["os_exit.ipynb"] = {
         "status": "graded",
-        "scores": {"total": 0.0},
+        "earns_nothing": True,
         "what": "the process dies (os._exit) in a first cell: the runner skips that cell; blank otherwise",
     }
     files["huge_output.ipynb"] = _nb_bytes(
@@ -247,7 +261,7 @@ def build_corpus(
     )
     expected["huge_output.ipynb"] = {
         "status": "graded",
-        "scores": {"total": 0.0},
+        "earns_nothing": True,
         "what": "prints 400 MB before the blank notebook",
     }
     return files, expected
@@ -340,17 +354,59 @@ def compare(
     return problems
 
 
+def failed_keys(rec: GradeRecord) -> list[str]:
+    """The ``question:test`` keys of the record's failed test cases, sorted."""
+    return sorted(t.key for t in rec.tests if not t.passed)
+
+
 def mismatches(rec: GradeRecord, exp: dict, tol: float = 1e-3) -> list[str]:
-    """How one record differs from one expectation."""
+    """How one record differs from one expectation (named by test key, never by points)."""
     out = []
     if rec.status != exp.get("status"):
         out.append(f"status {rec.status} (expected {exp.get('status')}): {rec.reason}")
-    got = dict(rec.questions)
-    got["total"] = rec.total
-    for q, want in (exp.get("scores") or {}).items():
-        have = got.get(q)
-        if have is None or abs(have - float(want)) > tol:
-            out.append(f"{q} = {have} (expected {want:g})")
+    if "fails" in exp and not rec.tests:
+        out.append("no test ran (expected a graded result with test outcomes)")
+    elif "fails" in exp:
+        got, want = set(failed_keys(rec)), set(exp["fails"])
+        for key in sorted(got - want):
+            message = next((t.message for t in rec.tests if t.key == key), "")
+            out.append(f"{key} failed (expected to pass): {' '.join(message.split())[:200]}")
+        out += [f"{key} passed (expected to fail)" for key in sorted(want - got)]
+    if exp.get("earns_nothing") and abs(rec.total) > tol:
+        out.append(f"earned {rec.total:g} points (expected nothing)")
+    return out
+
+
+def record_expectations(
+    root: Path, name: str, variants: Sequence[str] = (), timeout: float = 600.0
+) -> dict[str, dict]:
+    """Grade variants of `name` (all when `variants` is empty) and return their ``fails`` lists.
+
+    The authoring aid behind ``--record``: it prints what the tests do today; the author still
+    reviews each list (a bug variant that fails the wrong test is a finding, not an expectation).
+    """
+    import tempfile
+
+    from mbrl_grader.results import Limits
+    from mbrl_grader.runner import grade_notebook
+
+    student = root / "assignments" / name / f"{name}.ipynb"
+    blank = nbformat.read(student, as_version=4)
+    folder = root / "tests" / "submissions" / name
+    paths = sorted(folder.glob("*.py"))
+    if variants:
+        paths = [p for p in paths if p.stem in set(variants)]
+    out: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="mbrl-record-") as tmp:
+        for path in paths:
+            nb = make_submission(blank, path.read_text(encoding="utf-8"))
+            nb_path = Path(tmp) / f"{name}.ipynb"
+            nb_path.write_bytes(_nb_bytes(nb))
+            result = grade_notebook(nb_path, root / "autograder" / name, Limits(timeout_s=timeout))
+            out[path.stem] = {"fails": sorted(result.failed_keys())}
+            if result.status != "graded":
+                out[path.stem]["status"] = result.status.value
+            print(f"{path.stem}: {json.dumps(out[path.stem])}", file=sys.stderr)
     return out
 
 
@@ -359,10 +415,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="mbrl-course samples", description=__doc__.split("\n")[0])
     p.add_argument("--root", type=Path, default=None, help="repository root (default: this repo)")
     p.add_argument("--only", action="append", metavar="NAME")
+    p.add_argument(
+        "--record",
+        nargs="+",
+        metavar=("NAME", "VARIANT"),
+        help="grade NAME's variants (all, or those listed) and print their fails lists",
+    )
+    p.add_argument(
+        "--write", action="store_true", help="with --record: merge the lists into expected.json"
+    )
     args = p.parse_args(list(sys.argv[1:] if argv is None else argv))
     from .layout import course_root
 
     root = (args.root or course_root()).resolve()
+    if args.record:
+        name, variants = args.record[0], args.record[1:]
+        recorded = record_expectations(root, name, variants)
+        print(json.dumps(recorded, indent=2, sort_keys=True))
+        if args.write:
+            path = root / "tests" / "submissions" / name / "expected.json"
+            current = _expected_variants(path.parent)
+            current.update(recorded)
+            path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return 0
     corpora = generate(root, only=args.only)
     if not corpora:
         print(

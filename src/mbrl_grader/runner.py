@@ -19,8 +19,6 @@ schema, documented in :mod:`mbrl_grader.results`), exit code 0 whenever a result
 from __future__ import annotations
 
 import argparse
-import builtins
-import glob
 import inspect
 import json
 import os
@@ -29,25 +27,23 @@ import shutil
 import sys
 import tempfile
 import time
-import types
-import zipfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mbrl_grader.results import Limits, Status, SubmissionResult, TestOutcome
 from mbrl_grader.sandbox import isolation
 from mbrl_grader.sandbox.client import (
-    NotebookRun,
     StaleProxy,
     WorkerBroken,
-    WorkerClient,
     WorkerDied,
     WorkerTimeout,
 )
 from mbrl_grader.sandbox.proxy import GlobalsView, StudentCodeError
+from mbrl_grader.session import Session
+from mbrl_grader.staging import copy_mpl_cache, stage_support_files
+from mbrl_grader.testfiles import TestCase, load_tests, resolve_points, test_case  # noqa: F401
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 
@@ -83,156 +79,14 @@ def read_code_cells(notebook_path: str | os.PathLike[str]) -> list[tuple[int, st
     return cells
 
 
-@dataclass
-class _Case:
-    question: str
-    name: str
-    hidden: bool
-    max_points: float
-    func: Any
-    failure_message: str | None
-    all_or_nothing: bool
-
-
-class test_case:  # noqa: N801 - same name and signature as otter.test_files.test_case
-    """Light stand-in for otter's ``test_case`` decorator (importing otter costs seconds)."""
-
-    def __init__(
-        self,
-        name: str | None = None,
-        points: float | None = None,
-        hidden: bool = False,
-        success_message: str | None = None,
-        failure_message: str | None = None,
-    ) -> None:
-        self.name, self.points, self.hidden = name, points, hidden
-        self.success_message, self.failure_message = success_message, failure_message
-        self.test_func: Any = None
-
-    def __call__(self, func: Any) -> test_case:
-        self.test_func = func
-        return self
-
-
-def _importer(real: Any) -> Any:
-    fake = types.ModuleType("otter.test_files")
-    fake.test_case = test_case  # type: ignore[attr-defined]
-
-    def __import__(
-        name: str,
-        globals: Any = None,
-        locals: Any = None,  # noqa: A002, N807
-        fromlist: Any = (),
-        level: int = 0,
-    ) -> Any:
-        if name in ("otter.test_files", "otter.test_files.exception_test") and fromlist:
-            return fake
-        return real(name, globals, locals, fromlist, level)
-
-    return __import__
-
-
-def resolve_points(total: Any, declared: list[float | None]) -> list[float]:
-    """Otter 7's point rules: explicit case points; the file's ``points`` split over the rest."""
-    if isinstance(total, list):
-        if len(total) != len(declared):
-            raise ValueError("points list length differs from the number of test cases")
-        declared, total = [float(p) for p in total], None
-    pre = sum(p for p in declared if p is not None)
-    n_none = sum(p is None for p in declared)
-    if total is not None:
-        if pre > total:
-            raise ValueError("more points in test cases than allowed for the question")
-        rest = (total - pre) / n_none if n_none else 0.0
-    elif pre == 0 and all(p in (0, None) for p in declared):
-        rest = 1 / n_none if n_none else 0.0
-    else:
-        rest = 0.0
-    return [float(p) if p is not None else float(rest) for p in declared]
-
-
-def load_tests(autograder_dir: str | os.PathLike[str]) -> list[_Case]:
-    """Parse ``tests/*.py`` (instructor-trusted otter exception-style files) in this process."""
-    cases: list[_Case] = []
-    for path in sorted(glob.glob(os.path.join(os.fspath(autograder_dir), "tests", "*.py"))):
-        src = Path(path).read_text()
-        bi = dict(vars(builtins))
-        bi["__import__"] = _importer(builtins.__import__)
-        env: dict[str, Any] = {
-            "__name__": f"_mbrl_test_{Path(path).stem}",
-            "__file__": path,
-            "__builtins__": bi,
-        }
-        exec(compile(src, path, "exec"), env)
-        if "name" not in env:
-            raise ValueError(f"test file {path} does not define 'name'")
-        qname = str(env["name"])
-        tcs = [v for v in env.values() if isinstance(v, test_case)]
-        for i, tc in enumerate(tcs):
-            if tc.name is None:
-                tc.name = f"{qname} - {i + 1}"
-        pts = resolve_points(env.get("points"), [tc.points for tc in tcs])
-        for tc, p in zip(tcs, pts, strict=True):
-            cases.append(
-                _Case(
-                    question=qname,
-                    name=str(tc.name),
-                    hidden=bool(tc.hidden),
-                    max_points=p,
-                    func=tc.test_func,
-                    failure_message=tc.failure_message,
-                    all_or_nothing=bool(env.get("all_or_nothing", False)),
-                )
-            )
-    return cases
-
-
-def stage_support_files(autograder_dir: Path, dest: Path, names: Sequence[str]) -> None:
-    """Copy the public support files (``files:`` of the assignment) into the worker's directory."""
-    zips = sorted(autograder_dir.glob("*.zip"))
-    for name in names:
-        src = autograder_dir / name
-        if not src.exists() and (autograder_dir / "files" / name).exists():
-            src = autograder_dir / "files" / name  # Gradescope layout
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.is_file():
-            shutil.copy2(src, dest / name)
-        else:
-            for z in zips:
-                _extract_from_zip(z, f"files/{name}", dest / name)
-
-
-def _extract_from_zip(zpath: Path, prefix: str, dest: Path) -> None:
-    with zipfile.ZipFile(zpath) as zf:
-        for info in zf.infolist():
-            n = info.filename
-            if not (n == prefix or n.startswith(prefix + "/")) or info.is_dir():
-                continue
-            rel = Path(n[len(prefix) :].lstrip("/"))
-            if rel.is_absolute() or ".." in rel.parts:
-                continue
-            target = dest / rel if str(rel) not in ("", ".") else dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as fin, open(target, "wb") as fout:
-                shutil.copyfileobj(fin, fout)
-
-
-def _copy_mpl_cache(dest: Path) -> None:
-    src = Path(os.environ.get("MPLCONFIGDIR", Path.home() / ".cache" / "matplotlib"))
-    (dest).mkdir(exist_ok=True)
-    for f in glob.glob(str(src / "fontlist-*.json")):
-        shutil.copy2(f, dest)
-
-
 # --------------------------------------------------------------------------- grading
 
 
-def _seed_for(case: _Case) -> int:
+def _seed_for(case: TestCase) -> int:
     return zlib.crc32(f"{case.question}/{case.name}".encode())
 
 
-def _failure_text(e: BaseException, case: _Case) -> str:
+def _failure_text(e: BaseException, case: TestCase) -> str:
     if isinstance(e, AssertionError):
         msg = str(e).strip() or ("A hidden test failed." if case.hidden else "A test failed.")
     elif isinstance(e, StudentCodeError):
@@ -251,77 +105,6 @@ def _failure_text(e: BaseException, case: _Case) -> str:
     if case.failure_message:
         msg = f"{case.failure_message}\n{msg}"
     return msg
-
-
-class _Session:
-    """Runs the notebook in a worker and restarts it (bounded) when the student's code kills it."""
-
-    def __init__(
-        self,
-        *,
-        cells: list[tuple[int, str]],
-        workdir: Path,
-        hidden: list[str],
-        keep: list[str],
-        probes: list[str],
-        memory_mb: int,
-        cell_timeout: float,
-        output_limit: int,
-        cpu_seconds: int,
-        stderr_path: str,
-        deadline: float,
-        max_restarts: int,
-    ) -> None:
-        self.kw = dict(
-            cells=cells,
-            workdir=str(workdir),
-            hidden=hidden,
-            keep=keep,
-            probes=probes,
-            memory_mb=memory_mb,
-            cell_timeout=cell_timeout,
-            output_limit=output_limit,
-            cpu_seconds=cpu_seconds,
-            stderr_path=stderr_path,
-        )
-        self.deadline, self.max_restarts = deadline, max_restarts
-        self.skip: set[int] = set()
-        self.notes: list[str] = []
-        self.restarts = 0
-        self.client: WorkerClient | None = None
-        self.run: NotebookRun | None = None
-        self.first_run: NotebookRun | None = None
-
-    def start(self) -> NotebookRun:
-        """Start a worker and execute the notebook, skipping cells that killed earlier workers."""
-        while True:
-            client = WorkerClient(skip=self.skip, **self.kw)  # type: ignore[arg-type]
-            client.start()
-            run = client.run_notebook(self.deadline)
-            if self.first_run is None:
-                self.first_run = run
-            if run.ready or run.timed_out:
-                self.client, self.run = client, run
-                return run
-            bad = run.died_in_cell if run.died_in_cell is not None else run.hung_in_cell
-            if bad is None or self.restarts >= self.max_restarts or not run.report:
-                self.client, self.run = client, run
-                return run
-            what = "ended the process" if run.died_in_cell is not None else "hung past its limit"
-            self.notes.append(f"cell {bad} {what} and was skipped")
-            self.skip.add(bad)
-            self.restarts += 1
-
-    def restart(self) -> bool:
-        """Restart after a test killed the worker; False when out of restarts or time."""
-        if self.client is not None:
-            self.client.kill()
-        if self.restarts >= self.max_restarts or time.monotonic() >= self.deadline:
-            self.client = None
-            return False
-        self.restarts += 1
-        run = self.start()
-        return run.ready
 
 
 def grade_notebook(
@@ -365,25 +148,21 @@ def grade_notebook(
         os.chmod(tmp, 0o711)
         shutil.copy2(nb_path, workdir / nb_path.name)
         stage_support_files(ag_dir, workdir, support_files)
-        _copy_mpl_cache(workdir / ".mpl")
+        copy_mpl_cache(workdir / ".mpl")
         hidden = isolation.default_hidden_paths([ag_dir, nb_path.parent, *hide_paths])
         import mbrl_grader
         import mbrl_ref
 
         probes = [str(ag_dir / "tests"), str(nb_path), mbrl_ref.__file__, mbrl_grader.__file__]
-        session = _Session(
+        session = Session(
             cells=cells,
             workdir=workdir,
             hidden=hidden,
             keep=isolation.default_keep_paths(),
             probes=probes,
-            memory_mb=limits.memory_mb,
-            cell_timeout=limits.cell_timeout_s,
-            output_limit=limits.output_limit_chars,
-            cpu_seconds=int(limits.timeout_s) + 5,
+            limits=limits,
             stderr_path=str(private / "worker.stderr"),
             deadline=deadline,
-            max_restarts=limits.max_restarts,
         )
         try:
             return _grade(session, cases, cells, t0, deadline, limits)
@@ -417,8 +196,8 @@ def _describe_cell_errors(errors: list[dict[str, Any]], cells: Sequence[tuple[in
 
 
 def _grade(
-    session: _Session,
-    cases: list[_Case],
+    session: Session,
+    cases: list[TestCase],
     cells: Sequence[tuple[int, str]],
     t0: float,
     deadline: float,
@@ -536,7 +315,7 @@ def _relabel(note: str, cells: Sequence[tuple[int, str]]) -> str:
     return f"{code_cell_label(cells, int(match.group(1)))} {match.group(2)}"
 
 
-def _outcome(case: _Case, passed: bool, message: str) -> TestOutcome:
+def _outcome(case: TestCase, passed: bool, message: str) -> TestOutcome:
     return TestOutcome(
         question=case.question,
         name=case.name,
@@ -549,7 +328,7 @@ def _outcome(case: _Case, passed: bool, message: str) -> TestOutcome:
     )
 
 
-def _apply_all_or_nothing(outcomes: list[TestOutcome], cases: list[_Case]) -> None:
+def _apply_all_or_nothing(outcomes: list[TestOutcome], cases: list[TestCase]) -> None:
     by_q: dict[str, list[int]] = {}
     for i, c in enumerate(cases):
         if c.all_or_nothing:

@@ -27,12 +27,10 @@ def fixture_layout(root: Path) -> Layout:
     return Layout(root=root, src=REAL.src)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Layout:
-    """The fixture master built once into a temporary repository."""
-    layout = fixture_layout(tmp_path_factory.mktemp("repo"))
-    assert build.build(layout) == [FIXTURE]
-    return layout
+@pytest.fixture
+def built(tiny_build: Layout) -> Layout:
+    """The tiny fixture master, built once per session (tests/conftest.py); read-only."""
+    return tiny_build
 
 
 def _files(folder: Path) -> set[str]:
@@ -44,7 +42,9 @@ def test_fixture_build_writes_the_student_and_autograder_folders(built: Layout) 
     student = _files(built.assignments / FIXTURE)
     ag = _files(built.autograder / FIXTURE)
     assert {f"{FIXTURE}.ipynb", "tests/q1.py", "tests/q2.py", "mbrl_envs/__init__.py"} <= student
-    assert not any(p.endswith((".zip", ".json", ".txt")) for p in student)
+    assert not any(p.endswith((".zip", ".json")) for p in student)
+    assert {"README.md", "requirements.txt"} <= student
+    assert (built.assignments / f"{FIXTURE}.zip").is_file()
     assert {
         f"{FIXTURE}.ipynb",
         "tests/q1.py",
@@ -170,7 +170,7 @@ def test_committed_tree_is_current_and_deterministic(name: str | None, tmp_path:
 
 
 def test_no_generated_folder_without_master() -> None:
-    """assignments/ and autograder/ hold a folder for each master and nothing else."""
+    """assignments/ and autograder/ hold a folder (and a folder zip) per master, nothing else."""
     for kind in ("assignments", "autograder"):
         folder = REAL.root / kind
         entries = (
@@ -178,9 +178,10 @@ def test_no_generated_folder_without_master() -> None:
             if folder.is_dir()
             else set()
         )
-        assert entries <= set(REAL_MASTERS), (
-            f"stale folders in {kind}/: {entries - set(REAL_MASTERS)}"
-        )
+        owned = set(REAL_MASTERS)
+        if kind == "assignments":  # each student folder also comes zipped for the course page
+            owned |= {f"{name}.zip" for name in REAL_MASTERS}
+        assert entries <= owned, f"stale entries in {kind}/: {entries - owned}"
 
 
 def test_cli_dispatches_grade_and_run_lazily(monkeypatch: pytest.MonkeyPatch) -> None:

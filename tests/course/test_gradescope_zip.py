@@ -22,14 +22,10 @@ REAL = default_layout(REPO)
 REAL_MASTERS = list(build.discover_masters(REAL.solutions))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Layout:
-    """The fixture master built once into a temporary repository."""
-    root = tmp_path_factory.mktemp("repo")
-    shutil.copytree(FIXTURE_SOLUTIONS, root / "solutions")
-    layout = Layout(root=root, src=REAL.src)
-    build.build(layout)
-    return layout
+@pytest.fixture
+def built(tiny_build: Layout) -> Layout:
+    """The tiny fixture master, built once per session (tests/conftest.py); read-only."""
+    return tiny_build
 
 
 def run_like_gradescope(

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_course import build, validate
+from mbrl_course import build, leaks, validate
 from mbrl_course.layout import Layout, default_layout
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,14 +19,10 @@ REAL = default_layout(REPO)
 REAL_MASTERS = list(build.discover_masters(REAL.solutions))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Layout:
-    """The fixture master built once into a temporary repository."""
-    root = tmp_path_factory.mktemp("repo")
-    shutil.copytree(FIXTURE_SOLUTIONS, root / "solutions")
-    layout = Layout(root=root, src=REAL.src)
-    build.build(layout)
-    return layout
+@pytest.fixture
+def built(tiny_build: Layout) -> Layout:
+    """The tiny fixture master, built once per session (tests/conftest.py); read-only."""
+    return tiny_build
 
 
 def _append_code_cell(folder: Path, source: str) -> None:
@@ -92,9 +88,7 @@ PLANTS: dict[str, tuple[Callable[[Path, Path], None], str]] = {
 def test_leak_scan_passes_the_clean_fixture(built: Layout) -> None:
     """The freshly built fixture assignment leaks nothing."""
     master = built.solutions / FIXTURE / f"{FIXTURE}.ipynb"
-    assert (
-        validate.scan_leaks(built.assignments / FIXTURE, built.autograder / FIXTURE, master) == []
-    )
+    assert leaks.scan_leaks(built.assignments / FIXTURE, built.autograder / FIXTURE, master) == []
 
 
 @pytest.mark.parametrize("kind", sorted(PLANTS))
@@ -105,9 +99,9 @@ def test_leak_scan_catches_a_planted_leak(kind: str, built: Layout, tmp_path: Pa
     shutil.copytree(built.assignments / FIXTURE, student)
     plant(student, built.autograder / FIXTURE)
     master = built.solutions / FIXTURE / f"{FIXTURE}.ipynb"
-    leaks = validate.scan_leaks(student, built.autograder / FIXTURE, master)
-    assert leaks, f"planted leak ({kind}) was not found"
-    assert any(expected in leak for leak in leaks), leaks
+    found = leaks.scan_leaks(student, built.autograder / FIXTURE, master)
+    assert found, f"planted leak ({kind}) was not found"
+    assert any(expected in leak for leak in found), found
 
 
 @pytest.mark.slow
@@ -133,3 +127,34 @@ def test_real_assignment_validates(name: str | None) -> None:
     print(validate.format_reports([report]))
     assert report.problems == []
     assert report.leaks == []
+
+
+def _run(status: str, points: list[float]) -> validate.GradingRun:
+    """A grading run with one test outcome per entry of `points` (0 = failed)."""
+    from mbrl_grader.results import SubmissionResult, TestOutcome
+
+    outcomes = [
+        TestOutcome("q1", f"q1 - {i}", False, p, 1.0, p > 0, "", f"test_{i}")
+        for i, p in enumerate(points)
+    ]
+    return validate.GradingRun(SubmissionResult(status, "why", outcomes), "trusted", 0.1)
+
+
+def test_a_blank_whose_grading_errored_is_a_problem_not_a_zero() -> None:
+    """A blank notebook counts as a clean zero only when it was graded and tests ran."""
+    assert validate.blank_problems(_run("graded", [0.0, 0.0])) == []
+    assert validate.blank_problems(_run("error", [])) == [
+        "the blank notebook was not graded: error why"
+    ]
+    assert validate.blank_problems(_run("timeout", [0.0])) != []
+    assert validate.blank_problems(_run("graded", [])) != []
+    assert validate.blank_problems(_run("graded", [1.0, 0.0])) == [
+        "the blank notebook earns 1 points, not 0"
+    ]
+
+
+def test_solution_problems_name_the_failed_tests() -> None:
+    """A solution below full marks is reported with the keys of the tests it failed."""
+    assert validate.solution_problems(_run("graded", [1.0, 1.0]), 2.0) == []
+    (problem,) = validate.solution_problems(_run("graded", [1.0, 0.0]), 2.0)
+    assert "earns 1/2" in problem and "q1:test_1" in problem

@@ -88,7 +88,9 @@ def widgets_enabled() -> bool:
 def _first_value(abbrev: Any) -> Any:
     """Default value of one ipywidgets-style abbreviation (see the module docstring)."""
     value_attr = getattr(abbrev, "value", None)
-    if value_attr is not None and not isinstance(abbrev, (tuple, list, dict, str, bool, int, float)):
+    if value_attr is not None and not isinstance(
+        abbrev, (tuple, list, dict, str, bool, int, float)
+    ):
         return value_attr  # an ipywidgets widget or ``fixed(...)``
     if isinstance(abbrev, tuple):
         if not abbrev:
@@ -113,8 +115,10 @@ def control_defaults(defaults: Mapping[str, Any] | None = None, **controls: Any)
     """The keyword arguments used for the static figure: ``defaults`` first, else first values."""
     defaults = dict(defaults or {})
     unknown = set(defaults) - set(controls)
-    values = {name: defaults[name] if name in defaults else _first_value(abbrev)
-              for name, abbrev in controls.items()}
+    values = {
+        name: defaults[name] if name in defaults else _first_value(abbrev)
+        for name, abbrev in controls.items()
+    }
     # defaults for names without a control are passed through unchanged (fixed arguments)
     for name in unknown:
         values[name] = defaults[name]
@@ -260,8 +264,9 @@ def _draw(fn, values):
     return _figures_of(result, before), True, ""
 
 
-def interactive_or_static(fn: Callable[..., Any], defaults: Mapping[str, Any] | None = None,
-                          **controls: Any) -> DemoHandle:
+def interactive_or_static(
+    fn: Callable[..., Any], defaults: Mapping[str, Any] | None = None, **controls: Any
+) -> DemoHandle:
     """Draw ``fn(**defaults)`` as a static figure; add ipywidgets controls when possible.
 
     See the module docstring for the control abbreviations. If ``fn`` raises
@@ -285,8 +290,10 @@ def interactive_or_static(fn: Callable[..., Any], defaults: Mapping[str, Any] | 
     made = {name: _make_widget(name, abbrev, values[name]) for name, abbrev in controls.items()}
     fixed_args = {name: v for name, v in values.items() if name not in made}
     out = widgets.Output()
-    note = widgets.HTML("<i>Move a control to redraw the figure here (the figure above uses the "
-                        "default values).</i>")
+    note = widgets.HTML(
+        "<i>Move a control to redraw the figure here (the figure above uses the "
+        "default values).</i>"
+    )
 
     def redraw(_change=None):
         kwargs = dict(fixed_args)
@@ -301,8 +308,9 @@ def interactive_or_static(fn: Callable[..., Any], defaults: Mapping[str, Any] | 
     for w in made.values():
         if hasattr(w, "observe"):
             w.observe(redraw, names="value")
-    box = widgets.VBox([widgets.HBox([w for w in made.values()
-                                      if isinstance(w, widgets.Widget)]), note, out])
+    box = widgets.VBox(
+        [widgets.HBox([w for w in made.values() if isinstance(w, widgets.Widget)]), note, out]
+    )
     display(box)
     return DemoHandle(fn, values, figures, controls=made, widget=box)
 

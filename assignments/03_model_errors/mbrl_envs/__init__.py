@@ -21,9 +21,24 @@ from .shortcut_maze import ShortcutMaze
 from .stochastic_gridworld import StochasticGridWorld
 
 __all__ = [
-    "ACTION_NAMES", "DEFAULT_MAP", "DOWN", "DYNA_MAZE_MAP", "LEFT", "RIGHT", "UP",
-    "BlockingMaze", "ChangingMaze", "DynaMaze", "GridWorld", "ShortcutMaze", "StochasticGridWorld",
-    "draw_grid", "greedy_path", "greedy_policy", "parse_map", "plot_values",
+    "ACTION_NAMES",
+    "DEFAULT_MAP",
+    "DOWN",
+    "DYNA_MAZE_MAP",
+    "LEFT",
+    "RIGHT",
+    "UP",
+    "BlockingMaze",
+    "ChangingMaze",
+    "DynaMaze",
+    "GridWorld",
+    "ShortcutMaze",
+    "StochasticGridWorld",
+    "draw_grid",
+    "greedy_path",
+    "greedy_policy",
+    "parse_map",
+    "plot_values",
 ]
 
 _IDS = {

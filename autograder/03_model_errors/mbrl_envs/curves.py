@@ -42,10 +42,19 @@ def mean_and_stderr(runs: Any) -> tuple[np.ndarray, np.ndarray]:
     return mean, stderr
 
 
-def plot_curves(curves: Mapping[str, Any], ax=None, x: Any = None, xlabel: str = "episode",
-                ylabel: str = "", title: str | None = None, log_y: bool = False,
-                colors: Sequence[str] | Mapping[str, str] | None = None, band_alpha: float = 0.25,
-                legend: bool = True, **line_kwargs: Any):
+def plot_curves(
+    curves: Mapping[str, Any],
+    ax=None,
+    x: Any = None,
+    xlabel: str = "episode",
+    ylabel: str = "",
+    title: str | None = None,
+    log_y: bool = False,
+    colors: Sequence[str] | Mapping[str, str] | None = None,
+    band_alpha: float = 0.25,
+    legend: bool = True,
+    **line_kwargs: Any,
+):
     """Plot mean +/- standard error of several sets of runs; return the matplotlib Axes.
 
     Parameters

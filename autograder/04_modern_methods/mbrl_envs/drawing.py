@@ -65,19 +65,35 @@ def draw_grid(
                 for c in range(env.ncol):
                     if not wall_mask[r, c]:
                         colour = "black" if grid[r, c] > mid else "white"
-                        ax.text(c, r, f"{grid[r, c]:.2g}", ha="center", va="center",
-                                fontsize=7, color=colour)
+                        ax.text(
+                            c,
+                            r,
+                            f"{grid[r, c]:.2g}",
+                            ha="center",
+                            va="center",
+                            fontsize=7,
+                            color=colour,
+                        )
     else:
-        ax.imshow(np.zeros((env.nrow, env.ncol)), cmap=ListedColormap([FREE_COLOUR]),
-                  origin="upper")
+        ax.imshow(
+            np.zeros((env.nrow, env.ncol)), cmap=ListedColormap([FREE_COLOUR]), origin="upper"
+        )
     walls = np.ma.masked_array(np.ones_like(wall_mask, dtype=float), mask=~wall_mask)
     ax.imshow(walls, cmap=ListedColormap([WALL_COLOUR]), origin="upper", vmin=0, vmax=1)
 
     for s, label in [(env.start_state, "S")] + [(g, "G") for g in sorted(env.goal_states)]:
         r, c = env.to_rowcol(s)
-        ax.text(c, r, label, ha="center", va="center", fontsize=12, fontweight="bold",
-                color="#d62728" if label == "G" else "#1f77b4",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "alpha": 0.7, "lw": 0})
+        ax.text(
+            c,
+            r,
+            label,
+            ha="center",
+            va="center",
+            fontsize=12,
+            fontweight="bold",
+            color="#d62728" if label == "G" else "#1f77b4",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "alpha": 0.7, "lw": 0},
+        )
 
     if policy is not None:
         actions = np.asarray(policy).reshape(-1)
@@ -86,8 +102,12 @@ def draw_grid(
                 continue
             r, c = env.to_rowcol(s)
             dr, dc = ACTION_DELTAS[int(actions[s])]
-            ax.annotate("", xy=(c + 0.3 * dc, r + 0.3 * dr), xytext=(c - 0.3 * dc, r - 0.3 * dr),
-                        arrowprops={"arrowstyle": "->", "color": "#444444", "lw": 1.2})
+            ax.annotate(
+                "",
+                xy=(c + 0.3 * dc, r + 0.3 * dr),
+                xytext=(c - 0.3 * dc, r - 0.3 * dr),
+                arrowprops={"arrowstyle": "->", "color": "#444444", "lw": 1.2},
+            )
 
     if path is not None:
         cells = [env.to_rowcol(s) for s in path]

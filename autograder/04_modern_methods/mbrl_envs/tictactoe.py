@@ -29,9 +29,14 @@ Board = tuple[int, ...]
 EMPTY, X, O = 0, 1, -1  # noqa: E741 (the player O)
 EMPTY_BOARD: Board = (0,) * 9
 LINES: tuple[tuple[int, int, int], ...] = (
-    (0, 1, 2), (3, 4, 5), (6, 7, 8),  # rows
-    (0, 3, 6), (1, 4, 7), (2, 5, 8),  # columns
-    (0, 4, 8), (2, 4, 6),  # diagonals
+    (0, 1, 2),
+    (3, 4, 5),
+    (6, 7, 8),  # rows
+    (0, 3, 6),
+    (1, 4, 7),
+    (2, 5, 8),  # columns
+    (0, 4, 8),
+    (2, 4, 6),  # diagonals
 )
 _SYMBOLS = {EMPTY: ".", X: "X", O: "O"}
 
@@ -108,7 +113,7 @@ def decode(code: int) -> Board:
 def render(board: Sequence[int]) -> str:
     """The board as three lines of text, e.g. ``'X.O\\n.X.\\n..O'``."""
     board = _check(board)
-    return "\n".join("".join(_SYMBOLS[v] for v in board[r * 3:r * 3 + 3]) for r in range(3))
+    return "\n".join("".join(_SYMBOLS[v] for v in board[r * 3 : r * 3 + 3]) for r in range(3))
 
 
 def from_string(text: str) -> Board:
@@ -120,8 +125,9 @@ def from_string(text: str) -> Board:
     return tuple(table[ch] for ch in chars)
 
 
-def random_game(rng: random.Random | None = None, start: Sequence[int] = EMPTY_BOARD
-                ) -> list[tuple[Board, int, Board]]:
+def random_game(
+    rng: random.Random | None = None, start: Sequence[int] = EMPTY_BOARD
+) -> list[tuple[Board, int, Board]]:
     """Play uniformly random moves from `start` to the end; returns ``(board, move, next)`` steps."""
     rng = rng if rng is not None else random.Random()
     board, steps = _check(start), []
@@ -160,8 +166,9 @@ class TicTacToe:
     render = staticmethod(render)
     from_string = staticmethod(from_string)
 
-    def reset(self, *, seed: int | None = None, board: Sequence[int] = EMPTY_BOARD
-              ) -> tuple[Board, dict]:
+    def reset(
+        self, *, seed: int | None = None, board: Sequence[int] = EMPTY_BOARD
+    ) -> tuple[Board, dict]:
         """Start a new game (from the empty board unless `board` is given)."""
         self.board = _check(board)
         return self.board, {"player": player_to_move(self.board)}

@@ -4,6 +4,9 @@ Why: the trusted runner talks to the untrusted worker only through this class. E
 worker sends is decoded as plain data (:mod:`.rpc`) or wrapped in a :class:`StudentProxy`;
 grader objects handed to student code stay here and are served as callbacks, restricted to
 public (non-underscore) attributes so student code cannot walk into the grader's internals.
+
+Slightly over 400 lines on purpose: the process lifecycle, the deadlines and the re-entrant
+request/callback loop share state that would only be passed around if split.
 """
 
 from __future__ import annotations

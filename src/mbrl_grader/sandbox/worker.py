@@ -4,6 +4,10 @@ Run as ``python -m mbrl_grader.sandbox.worker --rfd R --wfd W`` by
 :mod:`mbrl_grader.runner` only. The first frame on ``R`` is the ``init`` message (cells,
 working directory, paths to hide, limits). Everything after isolation is set up is assumed to be
 controlled by the student: the grader trusts nothing this process says except as plain data.
+
+Longer than our usual 400 lines on purpose: this file is everything that runs inside the
+sandbox (cell execution, the RPC server loop, the RNG hooks, the import block), and keeping it in
+one module keeps the code that must be audited for the untrusted side in one place.
 """
 
 from __future__ import annotations
