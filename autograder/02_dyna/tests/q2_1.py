@@ -59,28 +59,27 @@ def test_update_teaches_the_model(DynaQ):
 
 @test_case(points=2, hidden=True)
 def test_update_plans_exactly_n_times(DynaQ):
-    """One real step with n planning steps moves a pair the model knows exactly n + 1 times."""
+    """One real step with n planning steps moves the replayed pair exactly n times."""
     import math
     import numpy as np
-    from mbrl_ref.models import TabularModel as RefModel
+    from mbrl_grader.fakes.dyna import ScriptedModel
     alpha, gamma = (0.5, 0.9)
     for n in (1, 5, 12):
-        model = RefModel(8, 4, rng=np.random.default_rng(n))
-        model.update(3, 3, 0.5, 4)
+        model = ScriptedModel(pair=(5, 0), outcome=(6, 0.5))
         q = np.zeros((8, 4))
-        q[4] = [0.0, 2.0, 0.0, 0.0]
+        q[6] = [0.0, 2.0, 0.0, 0.0]
         agent = DynaQ(8, 4, alpha=alpha, gamma=gamma, epsilon=0.1, planning_steps=n, model=model, initial_q=q.copy())
-        agent.update(3, 3, 0.5, 4, False)
+        agent.update(1, 1, 0.0, 2, True)
         got = np.asarray(agent.Q, dtype=float)
         target = 0.5 + gamma * 2.0
-        expected = target * (1 - (1 - alpha) ** (n + 1))
-        if not np.isclose(got[3, 3], expected, rtol=0, atol=1e-09):
+        expected = target * (1 - (1 - alpha) ** n)
+        if not np.isclose(got[5, 0], expected, rtol=0, atol=1e-09):
             moves = 'an unknown number of'
-            if 0 < got[3, 3] < target:
-                moves = str(round(math.log(1 - got[3, 3] / target) / math.log(1 - alpha)))
-            raise AssertionError(f"the model knows one transition (3, 3) -> (r=0.5, s'=4), so every update of that pair moves Q[3, 3] towards the same target {target}. One real update plus planning_steps={n} planning updates should move it {n + 1} times, to {expected:.6f}; yours is {got[3, 3]:.6f}, as if it moved {moves} times. Check the number of planning iterations (exactly self.planning_steps).")
-        q[3, 3] = expected
-        assert np.allclose(got, q, rtol=0, atol=1e-09), 'planning with a model that knows only (3, 3) should change only Q[3, 3]'
+            if 0 <= got[5, 0] < target:
+                moves = str(round(math.log(1 - got[5, 0] / target) / math.log(1 - alpha)))
+            raise AssertionError(f'the model always offers the pair (5, 0) and predicts (s_hat=6, r_hat=0.5), so every planning update moves Q[5, 0] towards the same target {target}. With planning_steps={n} one real step should move it {n} times, to {expected:.6f}; yours is {got[5, 0]:.6f}, as if it moved {moves} times. Check the number of planning iterations (exactly self.planning_steps).')
+        q[5, 0] = expected
+        assert np.allclose(got, q, rtol=0, atol=1e-09), 'with a real step of reward 0 into a terminal state and a model that offers only (5, 0), only Q[5, 0] should change'
 
 @test_case(points=2, hidden=True)
 def test_planning_uses_model_predictions(DynaQ):
@@ -112,28 +111,22 @@ def test_direct_update_comes_before_planning(DynaQ):
     agent = DynaQ(8, 4, alpha=alpha, gamma=gamma, epsilon=0.1, planning_steps=1, model=model, initial_q=q)
     agent.update(3, 3, 0.5, 4, False)
     got = np.asarray(agent.Q, dtype=float)
-    direct = alpha * (0.5 + gamma * 2.0)
-    expected = alpha * gamma * direct
-    assert np.isclose(got[3, 3], direct, rtol=0, atol=1e-09), f"the real update (3, 3, r=0.5, s'=4) with max Q[4] = 2 should give Q[3, 3] = {direct}, got {got[3, 3]:.6f}"
-    assert np.isclose(got[2, 1], expected, rtol=0, atol=1e-09), f'planning replayed (2, 1) -> s_hat=3 after the real step, so it should back up the new Q[3, 3] = {direct} into Q[2, 1] = {expected:.6f}; yours is {got[2, 1]:.6f}. Do the steps of update in the order of the instructions: direct RL update, model update, then planning.'
+    assert got[3, 3] > 0, f"the real update (3, 3, r=0.5, s'=4) should raise Q[3, 3] above 0, got {got[3, 3]:.6f}"
+    expected = alpha * gamma * got[3, 3]
+    assert np.isclose(got[2, 1], expected, rtol=0, atol=1e-09), f'planning replayed (2, 1) -> s_hat=3 in the same call, so it should back up the new Q[3, 3] = {got[3, 3]:.4f} into Q[2, 1] = {expected:.6f}; yours is {got[2, 1]:.6f}. Do the steps of update in the order of the instructions: direct RL update, model update, then planning.'
 
 @test_case(points=1, hidden=True)
 def test_model_learns_before_planning(DynaQ):
-    """The model is updated before planning, so even the very first real step is replayed."""
-    import numpy as np
+    """The model learns the real transition before planning asks it for simulated pairs."""
     from mbrl_grader.fakes.dyna import ScriptedModel
-    from mbrl_ref.models import TabularModel as RefModel
-    model = ScriptedModel(pair=(1, 2), outcome=(3, 0.0), empty_until_update=True)
-    agent = DynaQ(6, 4, alpha=0.5, gamma=0.9, epsilon=0.1, planning_steps=2, model=model)
-    agent.update(1, 2, 0.0, 3, False)
-    calls = [c for c in model.calls if c in ('update', 'sample')]
-    assert calls[:1] == ['update'], f'in one call of update the model was asked for a simulated pair (sample_experienced) before it learned the real transition (model.update): calls in order {model.calls}. Update the model (step 2) before planning (step 3).'
-    alpha, n = (0.5, 4)
-    agent = DynaQ(6, 4, alpha=alpha, gamma=0.9, epsilon=0.1, planning_steps=n, model=RefModel(6, 4, rng=np.random.default_rng(5)))
-    agent.update(2, 0, 1.0, 5, True)
-    got = float(np.asarray(agent.Q, dtype=float)[2, 0])
-    expected = 1 - (1 - alpha) ** (n + 1)
-    assert np.isclose(got, expected, rtol=0, atol=1e-09), f'starting from an empty model, the first real step (2, 0, r=1, terminal) enters the model and is then replayed {n} times, so Q[2, 0] should be {expected:.6f}; yours is {got:.6f}'
+    for n in (1, 3):
+        model = ScriptedModel(pair=(1, 2), outcome=(3, 0.0), empty_until_update=True)
+        agent = DynaQ(6, 4, alpha=0.5, gamma=0.9, epsilon=0.1, planning_steps=n, model=model)
+        agent.update(1, 2, 0.0, 3, False)
+        assert 'update' in model.calls, 'one call of update never passed the real transition to self.model.update (step 2)'
+        calls = [c for c in model.calls if c in ('update', 'sample')]
+        assert calls[0] == 'update', f'in one call of update the model was asked for a simulated pair (sample_experienced) before it learned the real transition (model.update): calls in order {model.calls}. Update the model (step 2) before planning (step 3), so that the model is never empty when it plans.'
+        assert model.samples >= 1 and len(model.predicts) == n, f'with planning_steps={n} and a model that knows a pair after the real step, planning should call self.model.predict {n} time(s); it called it {len(model.predicts)} time(s)'
 
 @test_case(points=2, hidden=True)
 def test_planning_shortens_episode_two(DynaQ, TabularModel):

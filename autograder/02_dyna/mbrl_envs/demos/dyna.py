@@ -43,7 +43,9 @@ __all__ = [
 
 GRID_MAX_STEPS, MAZE_MAX_STEPS = 3_000, 20_000  # far above what a working agent ever needs
 DEMO1_REAL_STEPS = 8_000  # Demo 1's real-step budget: enough for Q-learning to learn too
-SHORT_EPISODE = 30  # an episode this short (shortest GridWorld path: 16) means the agent has learned
+SHORT_EPISODE = (
+    30  # an episode this short (shortest GridWorld path: 16) means the agent has learned
+)
 
 # Sutton & Barto Figure 8.2 (30 runs): mean steps in episodes 2, 3, 5 and 10 per planning depth.
 BOOK_FIG_8_2 = {
@@ -124,7 +126,9 @@ def first_look(DynaQ: Callable, run_episodes: Callable, episodes: int = 12) -> n
     agent = _agent(DynaQ, env, 10)
     lengths = play(run_episodes, agent, env, episodes, GRID_MAX_STEPS)
     print("real steps per episode:", [int(x) for x in lengths])
-    draw_values(env, agent.Q, colorbar=True, title=f"after {episodes} episodes: values and greedy path")
+    draw_values(
+        env, agent.Q, colorbar=True, title=f"after {episodes} episodes: values and greedy path"
+    )
     plt.show()
     return lengths
 
@@ -199,7 +203,10 @@ def demo_model_free_vs_model_based(
     )
     for i, (label, q) in enumerate(data["last_q"].items()):
         draw_values(
-            data["env"], q, ax=fig.add_subplot(grid[i, 1]), title=f"{label}: after {real_steps} real steps"
+            data["env"],
+            q,
+            ax=fig.add_subplot(grid[i, 1]),
+            title=f"{label}: after {real_steps} real steps",
         )
     fig.tight_layout()
     for label, done in data["finished"].items():
@@ -298,7 +305,10 @@ def demo_inside_dyna(
     for s_sim, s_hat in recorder.recent:
         (r0, c0), (r1, c1) = env.to_rowcol(s_sim), env.to_rowcol(s_hat)
         ax.annotate(
-            "", xy=(c1, r1), xytext=(c0, r0), arrowprops={"arrowstyle": "->", "color": "red", "alpha": 0.5}
+            "",
+            xy=(c1, r1),
+            xytext=(c0, r0),
+            arrowprops={"arrowstyle": "->", "color": "red", "alpha": 0.5},
         )
 
     ns = [0] if planning_steps == 0 else [0, planning_steps]
@@ -323,7 +333,11 @@ def demo_inside_dyna(
 
 @report_stuck
 def maze_experiment(
-    DynaQ: Callable, run_episodes: Callable, planning_steps_list: list[int], runs: int, episodes: int
+    DynaQ: Callable,
+    run_episodes: Callable,
+    planning_steps_list: list[int],
+    runs: int,
+    episodes: int,
 ) -> dict[int, np.ndarray]:
     """Steps per episode on the Dyna maze: {n: array of shape (runs, episodes)}.
 
@@ -348,7 +362,11 @@ def show_exercise_1(results: dict[int, np.ndarray]) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
     pair = {"Q-learning (n = 0)": results[0], "Dyna-Q (n = 5)": results[5]}
     plot_curves(
-        pair, ax=axes[0], ylabel="real steps per episode", log_y=True, title="Dyna maze: learning curves"
+        pair,
+        ax=axes[0],
+        ylabel="real steps per episode",
+        log_y=True,
+        title="Dyna maze: learning curves",
     )
     plot_curves(
         {k: np.cumsum(r, axis=1) for k, r in pair.items()},
