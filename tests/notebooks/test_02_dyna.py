@@ -36,8 +36,12 @@ DEMO1 = re.compile(
     r"\(runs: \[(?P<runs>[\d, ]+)\]\); first episode of at most 30 steps after [\d.inf]+ real "
     r"steps \(runs: (?P<learn>[\d., inf]+)\)$"
 )
-COST = re.compile(r"^cost \| n = +(?P<n>\d+): +(?P<real>\d+) real steps +(?P<updates>\d+) Q-updates$")
-TABLE = re.compile(r"^ ?(?P<n>\d+) +(?P<ep2>[\d.]+) +(?P<ep3>[\d.]+) +(?P<ep5>[\d.]+) +(?P<ep10>[\d.]+) +\|")
+COST = re.compile(
+    r"^cost \| n = +(?P<n>\d+): +(?P<real>\d+) real steps +(?P<updates>\d+) Q-updates$"
+)
+TABLE = re.compile(
+    r"^ ?(?P<n>\d+) +(?P<ep2>[\d.]+) +(?P<ep3>[\d.]+) +(?P<ep5>[\d.]+) +(?P<ep10>[\d.]+) +\|"
+)
 
 
 def demo1_rows(lines: list[str]) -> dict[str, dict]:
@@ -93,8 +97,8 @@ def test_exercise2_cost_explanation(lines):
         assert abs(updates - (n + 1) * real) <= n + 1, (n, real, updates)
     assert rows[1][0] < rows[0][0] / 2 and rows[1][1] < rows[0][1]
     ns = [1, 5, 20, 50]
-    assert all(rows[a][1] < rows[b][1] for a, b in zip(ns, ns[1:]))
-    assert all(rows[a][0] >= rows[b][0] for a, b in zip(ns, ns[1:]))
+    assert all(rows[a][1] < rows[b][1] for a, b in zip(ns[:-1], ns[1:], strict=True))
+    assert all(rows[a][0] >= rows[b][0] for a, b in zip(ns[:-1], ns[1:], strict=True))
     assert rows[20][0] - rows[50][0] < rows[0][0] - rows[1][0]
 
 

@@ -29,11 +29,11 @@ def test_select_action_ties_and_exploration_reach_every_action(DynaQ):
     import numpy as np
     n = 200
     tied = DynaQ(5, 4, alpha=0.1, gamma=0.9, epsilon=0.0, planning_steps=0)
-    seen = sorted({int(tied.select_action(0)) for _ in range(n)})
+    seen = sorted({int(np.ravel(tied.select_action(0))[0]) for _ in range(n)})
     assert seen == [0, 1, 2, 3], f"with epsilon=0 and Q[0] = [0, 0, 0, 0] all four actions are greedy, so select_action(0) must pick among them at random; in {n} calls it returned only {seen}. np.argmax always returns the first maximum: break ties at random (instruction: 'breaking ties uniformly at random')."
     q = np.zeros((5, 4))
     q[2] = [0.0, 1.0, 0.0, 0.0]
     explorer = DynaQ(5, 4, alpha=0.1, gamma=0.9, epsilon=1.0, planning_steps=0, initial_q=q)
-    seen = sorted({int(explorer.select_action(2)) for _ in range(n)})
+    seen = sorted({int(np.ravel(explorer.select_action(2))[0]) for _ in range(n)})
     assert seen == [0, 1, 2, 3], f'with epsilon=1 every call explores, and a random action is uniform over ALL self.n_actions actions (the greedy action 1 included); in {n} calls select_action(2) returned only {seen}'
 

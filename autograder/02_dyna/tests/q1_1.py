@@ -29,12 +29,12 @@ def test_select_action_ties_and_exploration_reach_every_action(DynaQ):
     import numpy as np
     n = 200
     tied = DynaQ(5, 4, alpha=0.1, gamma=0.9, epsilon=0.0, planning_steps=0)
-    seen = sorted({int(tied.select_action(0)) for _ in range(n)})
+    seen = sorted({int(np.ravel(tied.select_action(0))[0]) for _ in range(n)})
     assert seen == [0, 1, 2, 3], f"with epsilon=0 and Q[0] = [0, 0, 0, 0] all four actions are greedy, so select_action(0) must pick among them at random; in {n} calls it returned only {seen}. np.argmax always returns the first maximum: break ties at random (instruction: 'breaking ties uniformly at random')."
     q = np.zeros((5, 4))
     q[2] = [0.0, 1.0, 0.0, 0.0]
     explorer = DynaQ(5, 4, alpha=0.1, gamma=0.9, epsilon=1.0, planning_steps=0, initial_q=q)
-    seen = sorted({int(explorer.select_action(2)) for _ in range(n)})
+    seen = sorted({int(np.ravel(explorer.select_action(2))[0]) for _ in range(n)})
     assert seen == [0, 1, 2, 3], f'with epsilon=1 every call explores, and a random action is uniform over ALL self.n_actions actions (the greedy action 1 included); in {n} calls select_action(2) returned only {seen}'
 
 @test_case(points=1, hidden=True)
@@ -49,7 +49,7 @@ def test_select_action_greedy_in_every_state(DynaQ):
     agent = DynaQ(7, 4, alpha=0.1, gamma=0.9, epsilon=0.0, planning_steps=0, initial_q=q.copy())
     for s in range(7):
         best = int(np.argmax(q[s]))
-        picks = sorted({int(agent.select_action(s)) for _ in range(5)})
+        picks = sorted({int(np.ravel(agent.select_action(s))[0]) for _ in range(5)})
         assert picks == [best], f'with epsilon=0, select_action({s}) must return the greedy action of row Q[{s}] = {np.round(q[s], 2).tolist()}, i.e. {best}, but it returned {picks}. Use the row of the given state (also when all its values are negative).'
 
 @test_case(points=2, hidden=True)
@@ -60,7 +60,7 @@ def test_select_action_explores_with_probability_epsilon(DynaQ):
     q = np.zeros((6, 4))
     q[4] = [0.2, 1.0, -0.5, 0.4]
     agent = DynaQ(6, 4, alpha=0.1, gamma=0.9, epsilon=eps, planning_steps=0, initial_q=q)
-    picks = [int(agent.select_action(4)) for _ in range(n)]
+    picks = [int(np.ravel(agent.select_action(4))[0]) for _ in range(n)]
     assert min(picks) >= 0 and max(picks) < 4, 'select_action returned an action outside 0..3'
     freq = np.bincount(picks, minlength=4) / n
     expected = np.full(4, eps / 4)
@@ -85,7 +85,7 @@ def test_select_action_breaks_ties_uniformly(DynaQ):
     q[4] = [-1.0, 2.0, -3.0, 2.0]
     agent = DynaQ(6, 4, alpha=0.1, gamma=0.9, epsilon=0.0, planning_steps=0, initial_q=q)
     for s, tied, n in ((0, [0, 1, 2, 3], 200), (1, [0, 2, 3], 150), (4, [1, 3], 100)):
-        picks = [int(agent.select_action(s)) for _ in range(n)]
+        picks = [int(np.ravel(agent.select_action(s))[0]) for _ in range(n)]
         assert min(picks) >= 0 and max(picks) < 4, 'select_action returned an action outside 0..3'
         counts = np.bincount(picks, minlength=4)
         wrong = sorted(set(np.flatnonzero(counts).tolist()) - set(tied))

@@ -136,7 +136,7 @@ def test_run_episodes_feeds_real_transitions(run_episodes):
         agent = RecordingAgent(env.n_states, planning_steps=2, seed=seed, epsilon=0.5)
         run_episodes(agent, env, 6, max_steps=500)
         assert len(agent.updates) == len(env.transitions), f'agent.update should be called once per real step, the last step of an episode included: {len(env.transitions)} env.step calls but {len(agent.updates)} agent.update calls'
-        for i, (got, want) in enumerate(zip(agent.updates, env.transitions)):
+        for i, (got, want) in enumerate(zip(agent.updates, env.transitions, strict=True)):
             cut = ' (env.step reported truncated=True)' if env.truncations[i] else ''
             assert got[:2] == want[:2] and got[3:] == want[3:] and np.isclose(got[2], want[2]), f'real step {i}: env.step gave (s, a, r, s_prime, terminated) = {want}{cut}, but agent.update received {got}. Pass the state before the step, the action, the reward, the next state, and terminated (not truncated) as done.'
 

@@ -43,6 +43,19 @@ def test_update_teaches_model_and_plans_with_it(DynaQ):
     assert np.isclose(got[5, 0], expected, rtol=0, atol=1e-09), f"the model offers the pair (5, 0) and predicts (s_hat=6, r_hat=1.0), max Q[6] = 2: each of the {n} planning updates moves Q[5, 0] towards 1 + 0.9 * 2 = {target:.1f} (equation 3), so Q[5, 0] should be {expected:.4f}; yours is {got[5, 0]:.4f}. Plan exactly self.planning_steps times, with the model's prediction (s_hat, r_hat) for the sampled pair, not the real s_prime and r."
     assert np.isclose(got[3, 3], 0.0, atol=1e-12), f"the real transition (3, 3, r=0, s'=4) has target 0 (max Q[4] = 0), so Q[3, 3] should stay 0; got {got[3, 3]}"
 
+    class BackupModel(ScriptedModel):
+        """Always offers (2, 1) and predicts (s_hat=3, r_hat=0): it backs up Q[3] into Q[2, 1]."""
+
+        def sample_experienced(self):
+            return (2, 1)
+
+        def predict(self, s, a):
+            return (3, 0.0)
+    agent = DynaQ(8, 4, alpha=alpha, gamma=gamma, epsilon=0.1, planning_steps=1, model=BackupModel())
+    agent.update(3, 3, 1.0, 4, False)
+    got = np.asarray(agent.Q, dtype=float)
+    assert got[3, 3] > 0 and np.isclose(got[2, 1], alpha * gamma * got[3, 3], rtol=0, atol=1e-09), f"after the real step (3, 3, r=1, s'=4) raised Q[3, 3] to {got[3, 3]:.3f}, one planning update of (2, 1) -> s_hat=3 should give Q[2, 1] = 0.5 * 0.9 * {got[3, 3]:.3f} = {alpha * gamma * got[3, 3]:.4f}; yours is {got[2, 1]:.4f}. Do the direct RL update (step 1) before planning (step 3)."
+
 @test_case(points=1, hidden=True)
 def test_update_teaches_the_model(DynaQ):
     """Every real transition reaches self.model.update(s, a, r, s_prime) exactly once."""
@@ -54,7 +67,7 @@ def test_update_teaches_the_model(DynaQ):
     agent.update(2, 0, -0.5, 4, True)
     expected = [(1, 3, 0.0, 2), (2, 0, -0.5, 4)]
     assert len(model.updates) == 2, f'each real transition must be passed to self.model.update(s, a, r, s_prime) exactly once (step 2 of update); after 2 real updates the model received {len(model.updates)} call(s): {model.updates}'
-    for got, want in zip(model.updates, expected):
+    for got, want in zip(model.updates, expected, strict=True):
         assert got[:2] == want[:2] and got[3] == want[3] and np.isclose(got[2], want[2]), f'self.model.update should receive (s, a, r, s_prime) = {want}, got {got}'
 
 @test_case(points=2, hidden=True)
@@ -96,8 +109,8 @@ def test_planning_uses_model_predictions(DynaQ):
         got = np.asarray(agent.Q, dtype=float)
         assert pair in model.predicts, f"planning should ask the model what happens after the sampled pair: self.model.sample_experienced() returned {pair}, but self.model.predict was called with {sorted(set(model.predicts)) or 'nothing'}"
         target = outcome[1] + gamma * 2.0
-        expected = target * (1 - (1 - alpha) ** n)
-        assert np.isclose(got[pair], expected, rtol=0, atol=1e-09), f"the model predicts {pair} -> (s_hat={outcome[0]}, r_hat={outcome[1]}) with max Q[{outcome[0]}] = 2, so {n} planning updates should move Q[{pair[0]}, {pair[1]}] towards {target:.2f} (equation 3), to {expected:.6f}; yours is {got[pair]:.6f}. Use the model's prediction (s_hat, r_hat) = self.model.predict(s_sim, a_sim) for the sampled pair, not the real s_prime and r."
+        allowed = [target * (1 - (1 - alpha) ** k) for k in range(1, 2 * n + 3)]
+        assert any((np.isclose(got[pair], v, rtol=0, atol=1e-09) for v in allowed)), f"the model predicts {pair} -> (s_hat={outcome[0]}, r_hat={outcome[1]}) with max Q[{outcome[0]}] = 2, so planning updates should move Q[{pair[0]}, {pair[1]}] towards {target:.2f} (equation 3); yours is {got[pair]:.6f}. Use the model's prediction (s_hat, r_hat) = self.model.predict(s_sim, a_sim) for the sampled pair, not the real s_prime and r."
 
 @test_case(points=1, hidden=True)
 def test_direct_update_comes_before_planning(DynaQ):
@@ -113,7 +126,8 @@ def test_direct_update_comes_before_planning(DynaQ):
     got = np.asarray(agent.Q, dtype=float)
     assert got[3, 3] > 0, f"the real update (3, 3, r=0.5, s'=4) should raise Q[3, 3] above 0, got {got[3, 3]:.6f}"
     expected = alpha * gamma * got[3, 3]
-    assert np.isclose(got[2, 1], expected, rtol=0, atol=1e-09), f'planning replayed (2, 1) -> s_hat=3 in the same call, so it should back up the new Q[3, 3] = {got[3, 3]:.4f} into Q[2, 1] = {expected:.6f}; yours is {got[2, 1]:.6f}. Do the steps of update in the order of the instructions: direct RL update, model update, then planning.'
+    allowed = [(1 - (1 - alpha) ** k) * gamma * got[3, 3] for k in range(1, 5)]
+    assert any((np.isclose(got[2, 1], v, rtol=0, atol=1e-09) for v in allowed)), f'planning replayed (2, 1) -> s_hat=3 in the same call, so it should back up the new Q[3, 3] = {got[3, 3]:.4f} into Q[2, 1] = {expected:.6f}; yours is {got[2, 1]:.6f}. Do the steps of update in the order of the instructions: direct RL update, model update, then planning.'
 
 @test_case(points=1, hidden=True)
 def test_model_learns_before_planning(DynaQ):
@@ -126,7 +140,7 @@ def test_model_learns_before_planning(DynaQ):
         assert 'update' in model.calls, 'one call of update never passed the real transition to self.model.update (step 2)'
         calls = [c for c in model.calls if c in ('update', 'sample')]
         assert calls[0] == 'update', f'in one call of update the model was asked for a simulated pair (sample_experienced) before it learned the real transition (model.update): calls in order {model.calls}. Update the model (step 2) before planning (step 3), so that the model is never empty when it plans.'
-        assert model.samples >= 1 and len(model.predicts) == n, f'with planning_steps={n} and a model that knows a pair after the real step, planning should call self.model.predict {n} time(s); it called it {len(model.predicts)} time(s)'
+        assert model.samples >= 1 and len(model.predicts) >= 1, f'with planning_steps={n} and a model that knows a pair after the real step, planning should call self.model.predict; it never did'
 
 @test_case(points=2, hidden=True)
 def test_planning_shortens_episode_two(DynaQ, TabularModel):
@@ -176,7 +190,9 @@ def test_planning_shortens_episode_two(DynaQ, TabularModel):
     def second_episode(agent, seed, cap):
         rng = np.random.default_rng(seed)
         s, _ = env.reset()
-        for steps in range(1, cap + 1):
+        steps = 0
+        while steps < cap:
+            steps += 1
             q = np.asarray(agent.Q, dtype=float)[s]
             if rng.random() < 0.1:
                 a = int(rng.integers(A))
@@ -198,9 +214,11 @@ def test_planning_shortens_episode_two(DynaQ, TabularModel):
             call_many(agent.update, walk[:-1])
         else:
             model = RefModel(S, A, rng=np.random.default_rng(100 + run))
-            for s, a, r, s2, _ in walk[:-1]:
+            for s, a, r, s2, _ in walk[:-10]:
                 model.update(s, a, r, s2)
             agent = DynaQ(S, A, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=50, model=model)
+            for step in walk[-10:-1]:
+                agent.update(*step)
         agent.update(*walk[-1])
         lengths.append(second_episode(agent, act_seed, cap=cap))
         ref = RefDynaQ(S, A, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=0, rng=np.random.default_rng(0))
