@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_1"
-points = 10
+points = 14
 
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (the model learns each real step, n planning updates use the model's predictions, steps in order). The grade also checks other cases and that planning makes episode 2 of the Dyna maze several times shorter.")

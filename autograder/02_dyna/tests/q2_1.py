@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_1"
-points = 10
+points = 14
 
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (the model learns each real step, n planning updates use the model's predictions, steps in order). The grade also checks other cases and that planning makes episode 2 of the Dyna maze several times shorter.")
@@ -142,6 +142,20 @@ def test_model_learns_before_planning(DynaQ):
         assert calls[0] == 'update', f'in one call of update the model was asked for a simulated pair (sample_experienced) before it learned the real transition (model.update): calls in order {model.calls}. Update the model (step 2) before planning (step 3), so that the model is never empty when it plans.'
         assert model.samples >= 1 and len(model.predicts) >= 1, f'with planning_steps={n} and a model that knows a pair after the real step, planning should call self.model.predict; it never did'
 
+@test_case(points=4, hidden=True)
+def test_planning_spreads_the_goal_value_back(DynaQ):
+    """After one trip along a 3-step corridor, planning on the learned model backs the goal's
+    value up to the start: Q = 1, gamma, gamma**2 along the corridor."""
+    import numpy as np
+    from mbrl_ref.models import TabularModel as RefModel
+    gamma = 0.9
+    agent = DynaQ(6, 4, alpha=1.0, gamma=gamma, epsilon=0.1, planning_steps=100, model=RefModel(6, 4, rng=np.random.default_rng(3)))
+    for step in ((0, 3, 0.0, 1, False), (1, 3, 0.0, 2, False), (2, 3, 1.0, 3, True), (5, 0, 0.0, 5, False)):
+        agent.update(*step)
+    got = np.asarray(agent.Q, dtype=float)[[0, 1, 2], 3]
+    want = np.array([gamma ** 2, gamma, 1.0])
+    assert np.allclose(got, want, rtol=0, atol=1e-06), f"the agent walked the corridor 0 -> 1 -> 2 -> goal (reward 1 at the goal, alpha=1, gamma={gamma}) and then made one more real step with 100 planning steps. Planning on what the model learned should give Q[0, 3], Q[1, 3], Q[2, 3] = {np.round(want, 3).tolist()}; yours are {np.round(got, 3).tolist()}. Check that every real transition reaches self.model.update and that planning updates the sampled pair with the model's prediction (equation 3)."
+
 @test_case(points=2, hidden=True)
 def test_planning_shortens_episode_two(DynaQ, TabularModel):
     """After the same random first episode, n = 50 makes episode 2 of the Dyna maze much shorter."""
@@ -214,11 +228,9 @@ def test_planning_shortens_episode_two(DynaQ, TabularModel):
             call_many(agent.update, walk[:-1])
         else:
             model = RefModel(S, A, rng=np.random.default_rng(100 + run))
-            for s, a, r, s2, _ in walk[:-10]:
+            for s, a, r, s2, _ in walk[:-1]:
                 model.update(s, a, r, s2)
             agent = DynaQ(S, A, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=50, model=model)
-            for step in walk[-10:-1]:
-                agent.update(*step)
         agent.update(*walk[-1])
         lengths.append(second_episode(agent, act_seed, cap=cap))
         ref = RefDynaQ(S, A, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=0, rng=np.random.default_rng(0))
