@@ -48,8 +48,8 @@ def test_select_action_greedy_in_every_state(DynaQ):
     q[5] -= 20.0
     agent = DynaQ(7, 4, alpha=0.1, gamma=0.9, epsilon=0.0, planning_steps=0, initial_q=q.copy())
     for s in range(7):
-        a = agent.select_action(s)
-        assert isinstance(a, (int, np.integer)) and (not isinstance(a, bool)), f'select_action({s}) must return an integer action (a Python or numpy int), got {type(a).__name__}'
+        action = agent.select_action(s)
+        assert isinstance(action, (int, np.integer)) and (not isinstance(action, bool)), f'select_action({s}) must return an integer action (a Python or numpy int), got {type(action).__name__}'
         best = int(np.argmax(q[s]))
         picks = sorted({int(np.ravel(agent.select_action(s))[0]) for _ in range(5)})
         assert picks == [best], f'with epsilon=0, select_action({s}) must return the greedy action of row Q[{s}] = {np.round(q[s], 2).tolist()}, i.e. {best}, but it returned {picks}. Use the row of the given state (also when all its values are negative).'

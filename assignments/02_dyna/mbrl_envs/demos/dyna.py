@@ -270,13 +270,13 @@ def demo_inside_dyna(
     s, _ = env.reset()
     q_peek, steps = None, 0
     while steps < MAZE_MAX_STEPS:  # episode 2, step by step
-        a = agent.select_action(s)
-        s_prime, r, terminated, truncated, _ = env.step(a)
-        agent.update(s, a, r, s_prime, terminated)
-        steps, s = steps + 1, s_prime
+        chosen = agent.select_action(s)
+        s_next, reward, terminated, truncated, _ = env.step(chosen)
+        agent.update(s, chosen, reward, s_next, terminated)
+        steps, s = steps + 1, s_next
         if steps == peek:
             q_peek = np.asarray(agent.Q, dtype=float).copy()
-        if terminated or truncated:
+        if truncated or terminated:
             break
     q2 = np.asarray(agent.Q, dtype=float).copy()
     q_peek = q2 if q_peek is None else q_peek
