@@ -7,6 +7,5 @@ points = 1
 
 @test_case(points=0, hidden=False)
 def test_q3_2_format(q3_2):
-    import numbers
-    assert isinstance(q3_2, numbers.Real) and (not isinstance(q3_2, bool)), 'set q3_2 to a number (an int or a float)'
+    assert isinstance(q3_2, str) and q3_2.strip().lower() in ('a', 'b', 'c', 'd'), 'set q3_2 to one of the strings "a", "b", "c" or "d"'
 

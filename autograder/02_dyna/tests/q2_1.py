@@ -3,40 +3,170 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_1"
-points = 2
+points = 14
 
-@test_case(points=0, hidden=False)
-def test_planning_moves_q_more_than_one_update(DynaQ):
+@test_case(points=1, hidden=False, 
+    success_message="Public checks passed (the model learns each real step, n planning updates use the model's predictions, steps in order). The grade also checks other cases and that planning makes episode 2 of the Dyna maze several times shorter.")
+def test_update_teaches_model_and_plans_with_it(DynaQ):
+    """Public: the model receives the real step first, then n planning updates use its predictions."""
     import numpy as np
 
-    class LastOutcomeModel:
+    class ScriptedModel:
+        """Always offers the pair (5, 0) and predicts (s_hat=6, r_hat=1.0); records calls."""
 
         def __init__(self):
-            self.table = {}
+            self.calls = []
 
         def update(self, s, a, r, s_prime):
-            self.table[int(s), int(a)] = (int(s_prime), float(r))
+            self.calls.append(('update', int(s), int(a), float(r), int(s_prime)))
 
         def sample_experienced(self):
-            pairs = list(self.table)
-            return pairs[np.random.randint(len(pairs))] if pairs else None
+            self.calls.append(('sample',))
+            return (5, 0)
 
         def predict(self, s, a):
-            return self.table.get((int(s), int(a)), (None, None))
-    agent = DynaQ(10, 4, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=50)
-    agent.model = LastOutcomeModel()
-    agent.update(3, 1, 1.0, 4, True)
-    q = float(np.asarray(agent.Q, dtype=float)[3, 1])
-    assert q > 0.5, f'after one rewarding real step (r=1) and 50 planning steps that replay it, Q[3, 1] should be close to 1 (about 1 - 0.9**51), but it is {q:.3f}: one real update alone gives 0.1. Is update() planning with self.model?'
+            self.calls.append(('predict', int(s), int(a)))
+            return (6, 1.0)
+    alpha, gamma, n = (0.5, 0.9, 3)
+    model = ScriptedModel()
+    q = np.zeros((8, 4))
+    q[6] = [2.0, 0.0, 0.0, 0.0]
+    agent = DynaQ(8, 4, alpha=alpha, gamma=gamma, epsilon=0.1, planning_steps=n, model=model, initial_q=q)
+    agent.update(3, 3, 0.0, 4, False)
+    updates = [c[1:] for c in model.calls if c[0] == 'update']
+    assert updates == [(3, 3, 0.0, 4)], f"one real step (3, 3, r=0, s'=4) must reach self.model.update(s, a, r, s_prime) exactly once (step 2); the model received {updates or 'no update call'}"
+    kinds = [c[0] for c in model.calls]
+    assert kinds[0] == 'update', f"update the model (step 2) before planning (step 3); the model's calls were {kinds}"
+    got = np.asarray(agent.Q, dtype=float)
+    target = 1.0 + gamma * 2.0
+    expected = target * (1 - (1 - alpha) ** n)
+    assert np.isclose(got[5, 0], expected, rtol=0, atol=1e-09), f"the model offers the pair (5, 0) and predicts (s_hat=6, r_hat=1.0), max Q[6] = 2: each of the {n} planning updates moves Q[5, 0] towards 1 + 0.9 * 2 = {target:.1f} (equation 3), so Q[5, 0] should be {expected:.4f}; yours is {got[5, 0]:.4f}. Plan exactly self.planning_steps times, with the model's prediction (s_hat, r_hat) for the sampled pair, not the real s_prime and r."
+    assert np.isclose(got[3, 3], 0.0, atol=1e-12), f"the real transition (3, 3, r=0, s'=4) has target 0 (max Q[4] = 0), so Q[3, 3] should stay 0; got {got[3, 3]}"
+
+    class BackupModel(ScriptedModel):
+        """Always offers (2, 1) and predicts (s_hat=3, r_hat=0): it backs up Q[3] into Q[2, 1]."""
+
+        def sample_experienced(self):
+            return (2, 1)
+
+        def predict(self, s, a):
+            return (3, 0.0)
+    agent = DynaQ(8, 4, alpha=alpha, gamma=gamma, epsilon=0.1, planning_steps=1, model=BackupModel())
+    agent.update(3, 3, 1.0, 4, False)
+    got = np.asarray(agent.Q, dtype=float)
+    assert got[3, 3] > 0 and np.isclose(got[2, 1], alpha * gamma * got[3, 3], rtol=0, atol=1e-09), f"after the real step (3, 3, r=1, s'=4) raised Q[3, 3] to {got[3, 3]:.3f}, one planning update of (2, 1) -> s_hat=3 should give Q[2, 1] = 0.5 * 0.9 * {got[3, 3]:.3f} = {alpha * gamma * got[3, 3]:.4f}; yours is {got[2, 1]:.4f}. Do the direct RL update (step 1) before planning (step 3)."
+
+@test_case(points=1, hidden=True)
+def test_update_teaches_the_model(DynaQ):
+    """Every real transition reaches self.model.update(s, a, r, s_prime) exactly once."""
+    import numpy as np
+    from mbrl_grader.fakes.dyna import ScriptedModel
+    model = ScriptedModel()
+    agent = DynaQ(6, 4, alpha=0.5, gamma=0.9, epsilon=0.1, planning_steps=0, model=model)
+    agent.update(1, 3, 0.0, 2, False)
+    agent.update(2, 0, -0.5, 4, True)
+    expected = [(1, 3, 0.0, 2), (2, 0, -0.5, 4)]
+    assert len(model.updates) == 2, f'each real transition must be passed to self.model.update(s, a, r, s_prime) exactly once (step 2 of update); after 2 real updates the model received {len(model.updates)} call(s): {model.updates}'
+    for got, want in zip(model.updates, expected, strict=True):
+        assert got[:2] == want[:2] and got[3] == want[3] and np.isclose(got[2], want[2]), f'self.model.update should receive (s, a, r, s_prime) = {want}, got {got}'
+
+@test_case(points=2, hidden=True)
+def test_update_plans_exactly_n_times(DynaQ):
+    """One real step with n planning steps moves the replayed pair exactly n times."""
+    import math
+    import numpy as np
+    from mbrl_grader.fakes.dyna import ScriptedModel
+    alpha, gamma = (0.5, 0.9)
+    for n in (1, 5, 12):
+        model = ScriptedModel(pair=(5, 0), outcome=(6, 0.5))
+        q = np.zeros((8, 4))
+        q[6] = [0.0, 2.0, 0.0, 0.0]
+        agent = DynaQ(8, 4, alpha=alpha, gamma=gamma, epsilon=0.1, planning_steps=n, model=model, initial_q=q.copy())
+        agent.update(1, 1, 0.0, 2, True)
+        got = np.asarray(agent.Q, dtype=float)
+        target = 0.5 + gamma * 2.0
+        expected = target * (1 - (1 - alpha) ** n)
+        if not np.isclose(got[5, 0], expected, rtol=0, atol=1e-09):
+            moves = 'an unknown number of'
+            if 0 <= got[5, 0] < target:
+                moves = str(round(math.log(1 - got[5, 0] / target) / math.log(1 - alpha)))
+            raise AssertionError(f'the model always offers the pair (5, 0) and predicts (s_hat=6, r_hat=0.5), so every planning update moves Q[5, 0] towards the same target {target}. With planning_steps={n} one real step should move it {n} times, to {expected:.6f}; yours is {got[5, 0]:.6f}, as if it moved {moves} times. Check the number of planning iterations (exactly self.planning_steps).')
+        q[5, 0] = expected
+        assert np.allclose(got, q, rtol=0, atol=1e-09), 'with a real step of reward 0 into a terminal state and a model that offers only (5, 0), only Q[5, 0] should change'
+
+@test_case(points=2, hidden=True)
+def test_planning_uses_model_predictions(DynaQ):
+    """Planning updates the sampled pair towards the model's (s_hat, r_hat), not the real s', r."""
+    import numpy as np
+    from mbrl_grader.fakes.dyna import ScriptedModel
+    alpha, gamma = (0.5, 0.9)
+    for n, pair, outcome, real in ((3, (5, 0), (6, 1.0), (3, 3, 0.0, 4)), (2, (1, 2), (7, -0.5), (6, 1, 2.0, 0))):
+        model = ScriptedModel(pair=pair, outcome=outcome)
+        q = np.zeros((8, 4))
+        q[outcome[0]] = [0.0, 0.0, 2.0, 0.0]
+        agent = DynaQ(8, 4, alpha=alpha, gamma=gamma, epsilon=0.1, planning_steps=n, model=model, initial_q=q.copy())
+        agent.update(*real, False)
+        got = np.asarray(agent.Q, dtype=float)
+        assert pair in model.predicts, f"planning should ask the model what happens after the sampled pair: self.model.sample_experienced() returned {pair}, but self.model.predict was called with {sorted(set(model.predicts)) or 'nothing'}"
+        target = outcome[1] + gamma * 2.0
+        allowed = [target * (1 - (1 - alpha) ** k) for k in range(1, 2 * n + 3)]
+        assert any((np.isclose(got[pair], v, rtol=0, atol=1e-09) for v in allowed)), f"the model predicts {pair} -> (s_hat={outcome[0]}, r_hat={outcome[1]}) with max Q[{outcome[0]}] = 2, so planning updates should move Q[{pair[0]}, {pair[1]}] towards {target:.2f} (equation 3); yours is {got[pair]:.6f}. Use the model's prediction (s_hat, r_hat) = self.model.predict(s_sim, a_sim) for the sampled pair, not the real s_prime and r."
+
+@test_case(points=1, hidden=True)
+def test_direct_update_comes_before_planning(DynaQ):
+    """Planning sees the value the direct RL update has just written (step 1 before step 3)."""
+    import numpy as np
+    from mbrl_grader.fakes.dyna import ScriptedModel
+    alpha, gamma = (0.5, 0.9)
+    model = ScriptedModel(pair=(2, 1), outcome=(3, 0.0))
+    q = np.zeros((8, 4))
+    q[4] = [0.0, 2.0, 0.0, 0.0]
+    agent = DynaQ(8, 4, alpha=alpha, gamma=gamma, epsilon=0.1, planning_steps=1, model=model, initial_q=q)
+    agent.update(3, 3, 0.5, 4, False)
+    got = np.asarray(agent.Q, dtype=float)
+    assert got[3, 3] > 0, f"the real update (3, 3, r=0.5, s'=4) should raise Q[3, 3] above 0, got {got[3, 3]:.6f}"
+    expected = alpha * gamma * got[3, 3]
+    allowed = [(1 - (1 - alpha) ** k) * gamma * got[3, 3] for k in range(1, 5)]
+    assert any((np.isclose(got[2, 1], v, rtol=0, atol=1e-09) for v in allowed)), f'planning replayed (2, 1) -> s_hat=3 in the same call, so it should back up the new Q[3, 3] = {got[3, 3]:.4f} into Q[2, 1] = {expected:.6f}; yours is {got[2, 1]:.6f}. Do the steps of update in the order of the instructions: direct RL update, model update, then planning.'
+
+@test_case(points=1, hidden=True)
+def test_model_learns_before_planning(DynaQ):
+    """The model learns the real transition before planning asks it for simulated pairs."""
+    from mbrl_grader.fakes.dyna import ScriptedModel
+    for n in (1, 3):
+        model = ScriptedModel(pair=(1, 2), outcome=(3, 0.0), empty_until_update=True)
+        agent = DynaQ(6, 4, alpha=0.5, gamma=0.9, epsilon=0.1, planning_steps=n, model=model)
+        agent.update(1, 2, 0.0, 3, False)
+        assert 'update' in model.calls, 'one call of update never passed the real transition to self.model.update (step 2)'
+        calls = [c for c in model.calls if c in ('update', 'sample')]
+        assert calls[0] == 'update', f'in one call of update the model was asked for a simulated pair (sample_experienced) before it learned the real transition (model.update): calls in order {model.calls}. Update the model (step 2) before planning (step 3), so that the model is never empty when it plans.'
+        assert model.samples >= 1 and len(model.predicts) >= 1, f'with planning_steps={n} and a model that knows a pair after the real step, planning should call self.model.predict; it never did'
+
+@test_case(points=4, hidden=True)
+def test_planning_spreads_the_goal_value_back(DynaQ):
+    """After one trip along a 3-step corridor, planning on the learned model backs the goal's
+    value up to the start: Q = 1, gamma, gamma**2 along the corridor."""
+    import numpy as np
+    from mbrl_ref.models import TabularModel as RefModel
+    gamma = 0.9
+    agent = DynaQ(6, 4, alpha=1.0, gamma=gamma, epsilon=0.1, planning_steps=100, model=RefModel(6, 4, rng=np.random.default_rng(3)))
+    for step in ((0, 3, 0.0, 1, False), (1, 3, 0.0, 2, False), (2, 3, 1.0, 3, True), (5, 0, 0.0, 5, False)):
+        agent.update(*step)
+    got = np.asarray(agent.Q, dtype=float)[[0, 1, 2], 3]
+    want = np.array([gamma ** 2, gamma, 1.0])
+    assert np.allclose(got, want, rtol=0, atol=1e-06), f"the agent walked the corridor 0 -> 1 -> 2 -> goal (reward 1 at the goal, alpha=1, gamma={gamma}) and then made one more real step with 100 planning steps. Planning on what the model learned should give Q[0, 3], Q[1, 3], Q[2, 3] = {np.round(want, 3).tolist()}; yours are {np.round(got, 3).tolist()}. Check that every real transition reaches self.model.update and that planning updates the sampled pair with the model's prediction (equation 3)."
 
 @test_case(points=2, hidden=True)
 def test_planning_shortens_episode_two(DynaQ, TabularModel):
+    """After the same random first episode, n = 50 makes episode 2 of the Dyna maze much shorter."""
     import numpy as np
+    import mbrl_envs
+    from mbrl_grader.checks import call_many
     from mbrl_ref.agents import DynaQ as RefDynaQ
-    from mbrl_envs import DynaMaze
     from mbrl_ref.models import TabularModel as RefModel
-    env = DynaMaze()
+    env = mbrl_envs.DynaMaze()
     S, A = (env.n_states, env.n_actions)
+    cap = 150
 
     def own_model_works():
         try:
@@ -74,7 +204,9 @@ def test_planning_shortens_episode_two(DynaQ, TabularModel):
     def second_episode(agent, seed, cap):
         rng = np.random.default_rng(seed)
         s, _ = env.reset()
-        for steps in range(1, cap + 1):
+        steps = 0
+        while steps < cap:
+            steps += 1
             q = np.asarray(agent.Q, dtype=float)[s]
             if rng.random() < 0.1:
                 a = int(rng.integers(A))
@@ -88,22 +220,23 @@ def test_planning_shortens_episode_two(DynaQ, TabularModel):
         return steps
     own = own_model_works()
     runs = ((39, 200), (41, 202)) if own else ((39, 200),)
-    budget = 100 * len(runs)
     lengths, baseline = ([], [])
     for run, (walk_seed, act_seed) in enumerate(runs):
         walk = random_walk(walk_seed)
-        agent = DynaQ(S, A, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=0)
-        if not own:
-            agent.model = RefModel(S, A, rng=np.random.default_rng(100 + run))
-        for step in walk[:-1]:
-            agent.update(*step)
-        agent.planning_steps = 50
+        if own:
+            agent = DynaQ(S, A, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=50)
+            call_many(agent.update, walk[:-1])
+        else:
+            model = RefModel(S, A, rng=np.random.default_rng(100 + run))
+            for s, a, r, s2, _ in walk[:-1]:
+                model.update(s, a, r, s2)
+            agent = DynaQ(S, A, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=50, model=model)
         agent.update(*walk[-1])
-        lengths.append(second_episode(agent, act_seed, cap=budget - sum(lengths) + 1))
+        lengths.append(second_episode(agent, act_seed, cap=cap))
         ref = RefDynaQ(S, A, alpha=0.1, gamma=0.95, epsilon=0.1, planning_steps=0, rng=np.random.default_rng(0))
         for step in walk:
             ref.update(*step)
         baseline.append(second_episode(ref, act_seed, cap=3000))
     m50, m0 = (float(np.mean(lengths)), float(np.mean(baseline)))
-    assert sum(lengths) <= budget and 3 * m50 <= m0, f'after the same random-walk first episode, episode 2 took {m50:.0f} real steps on average with 50 planning steps (runs: {lengths}; stopped early when too long), while Q-learning (0 planning steps) takes {m0:.0f}. Planning should make episode 2 several times shorter (the book: about 37 vs about 743). Check that update() plans with self.model after every real step.'
+    assert 3 * m50 <= m0, f'after the same random-walk first episode, episode 2 took {m50:.0f} real steps on average with 50 planning steps (runs: {lengths}; each run stopped after {cap} steps if it had not reached G), while Q-learning (0 planning steps) takes {m0:.0f}. Planning should make episode 2 several times shorter (the book: about 37 vs about 743). Check that update() plans with self.model after every real step.'
 

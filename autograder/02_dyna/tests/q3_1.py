@@ -11,5 +11,5 @@ def test_q3_1_format(q3_1):
 
 @test_case(points=1, hidden=True)
 def test_q3_1_answer(q3_1):
-    assert isinstance(q3_1, str) and q3_1.strip().lower() == 'b', 'q3_1: not the right choice. Compare equations (2) and (3), and set n = 0.'
+    assert isinstance(q3_1, str) and q3_1.strip().lower() == 'd', 'q3_1: not the right choice. Revisit section 4: which assumptions does the convergence sketch (steps 1-3) actually use?'
 

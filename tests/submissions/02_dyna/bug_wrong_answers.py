@@ -6,15 +6,29 @@ import numpy as np
 class DynaQ:
     """The chapter's Dyna-Q (implementation layer) with random tie-breaking."""
 
-    def __init__(self, n_states, n_actions, alpha=0.1, gamma=0.99, epsilon=0.1, planning_steps=10):
+    def __init__(
+        self,
+        n_states,
+        n_actions,
+        alpha=0.1,
+        gamma=0.99,
+        epsilon=0.1,
+        planning_steps=10,
+        model=None,
+        initial_q=None,
+    ):
         self.n_states = n_states
         self.n_actions = n_actions
         self.alpha = alpha
         self.gamma = gamma
         self.epsilon = epsilon
         self.planning_steps = planning_steps
-        self.Q = np.zeros((n_states, n_actions))
-        self.model = TabularModel(n_states, n_actions)  # noqa: F821 - defined in the notebook
+        self.Q = (
+            np.zeros((n_states, n_actions))
+            if initial_q is None
+            else np.array(initial_q, dtype=float)
+        )
+        self.model = TabularModel(n_states, n_actions) if model is None else model  # noqa: F821 - defined in the notebook
 
     def select_action(self, state):
         if np.random.random() < self.epsilon:
@@ -60,6 +74,6 @@ def run_episodes(agent, env, n_episodes, max_steps=10_000):
 
 
 q2_2 = "a"
-q3_1 = "a"
-q3_2 = 10_000
-q3_3 = "c"
+q3_1 = "c"
+q3_2 = "a"
+q3_3 = 10_000
