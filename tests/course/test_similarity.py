@@ -55,13 +55,21 @@ def disguise(source: str, keep: set[str]) -> str:
     return "\n".join(f"{ln}  # my own work" if ln.strip() else ln for ln in lines) + "\n"
 
 
+DERIVED = {"03_model_errors": {"correct_tv_positive_part": "correct_chapter_style"}}
+"""Correct variants written as edits of another (not independent work), with their origin."""
+
+
 @functools.cache
 def corpus(name: str) -> tuple[list[similarity.Document], nbformat.NotebookNode, set[str]]:
     """The handout stub, every correct_* variant, and a disguised copy of the first one."""
     student = nbformat.read(LAYOUT.assignments / name / f"{name}.ipynb", as_version=4)
     graded = similarity.graded_names(LAYOUT.autograder / name)
     boilerplate = similarity.boilerplate_hashes(similarity.code_sources(student), graded)
-    variants = sorted((REPO / "tests" / "submissions" / name).glob("correct_*.py"))
+    variants = [
+        v
+        for v in sorted((REPO / "tests" / "submissions" / name).glob("correct_*.py"))
+        if v.stem not in DERIVED.get(name, {})
+    ]
     assert len(variants) >= 3
     code = similarity.code_sources
     docs = [similarity.make_document("stub", code(student), graded, boilerplate)]
@@ -179,3 +187,21 @@ def test_fingerprints_are_the_same_in_every_process() -> None:
         for seed in ("1", "2")
     }
     assert runs == {f"{sorted(similarity.fingerprint('a', code).hashes)}\n"}
+
+
+@pytest.mark.parametrize("name", sorted(DERIVED))
+def test_a_variant_edited_from_another_is_flagged_as_a_copy(name: str) -> None:
+    """A correct variant made by rewriting two functions of another scores as a near-copy."""
+    student = nbformat.read(LAYOUT.assignments / name / f"{name}.ipynb", as_version=4)
+    graded = similarity.graded_names(LAYOUT.autograder / name)
+    boilerplate = similarity.boilerplate_hashes(similarity.code_sources(student), graded)
+    docs = []
+    for derived, origin in DERIVED[name].items():
+        for stem in (derived, origin):
+            src = (REPO / "tests" / "submissions" / name / f"{stem}.py").read_text()
+            nb = make_submission(student, src)
+            docs.append(
+                similarity.make_document(stem, similarity.code_sources(nb), graded, boilerplate)
+            )
+    (pair,) = similarity.compare_all(docs)
+    assert pair.score >= 0.7

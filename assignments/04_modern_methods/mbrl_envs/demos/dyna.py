@@ -227,9 +227,9 @@ class PlanningRecorder:
         self.replays = np.zeros((n_states, n_actions), dtype=int)
         self.recent: deque = deque(maxlen=keep)
 
-    def update(self, s, a, r, s_prime):
-        """Pass a real transition on to the wrapped model."""
-        return self.model.update(s, a, r, s_prime)
+    def update(self, *transition):
+        """Pass a real transition (s, a, r, s') on to the wrapped model."""
+        return self.model.update(*transition)
 
     def sample_experienced(self):
         """Ask the wrapped model for a previously seen pair."""

@@ -28,6 +28,10 @@ def _plain_log_ticks(axes) -> None:
         ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
 
 
+SLIP = 0.2
+"""Slip probability of the grid world in the notebook's demos."""
+
+
 # ---------------------------------------------------------------- section 1.3: the corridor
 def corridor_values(L: int, gamma: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     """Q(s, RIGHT) after each episode on an L-state corridor: model-free rows vs model-based."""
@@ -70,11 +74,11 @@ def corridor_demo(L: int):
 # ------------------------------------------------- section 2.4: counting vs the last outcome
 def slippery_visits(visits: int, seed: int = 1) -> list[tuple[int, float]]:
     """``visits`` real outcomes (s', r) of (start, RIGHT) in the slip-0.2 grid world."""
-    env = StochasticGridWorld(slip=0.2)
-    rng = np.random.default_rng(seed)
+    env = StochasticGridWorld(slip=SLIP)
+    draws = np.random.default_rng(seed)
     out = []
     for _ in range(visits):
-        env.reset(seed=int(rng.integers(1 << 30)))
+        env.reset(seed=int(draws.integers(1 << 30)))
         s_next, r, *_ = env.step(RIGHT)
         out.append((int(s_next), float(r)))
     return out
@@ -82,7 +86,7 @@ def slippery_visits(visits: int, seed: int = 1) -> list[tuple[int, float]]:
 
 def compare_models(tabular_class: Any, last_class: Any, visits: int):
     """Feed the same visits of (start, RIGHT) to both models; plot what each believes."""
-    env = StochasticGridWorld(slip=0.2)
+    env = StochasticGridWorld(slip=SLIP)
     s0, a0 = env.start_state, RIGHT
     tabular = tabular_class(env.n_states, env.n_actions)
     last = last_class(env.n_states, env.n_actions)
@@ -152,7 +156,7 @@ def propagation_experiment(
     R^(s, a) = the mean reward of the same n samples, sum_s' P^(s'|s,a) r(s, a, s') (rewards
     are a function of the transition here), so the model is consistent with itself.
     """
-    env = StochasticGridWorld(slip=0.2)
+    env = StochasticGridWorld(slip=SLIP)
     P = env.transition_matrix()
     n_s, n_a = P.shape[:2]
     r_next = np.zeros_like(P)  # reward of each transition (s, a, s')
@@ -162,7 +166,7 @@ def propagation_experiment(
                 r_next[s, a, s2] = r
     R = (P * r_next).sum(axis=2)
     movable = np.array([s not in env.goal_states and s not in env.walls for s in range(n_s)])
-    rng = np.random.default_rng(seed)
+    draws = np.random.default_rng(seed)
     rows = []
     for gamma in gammas:
         best = plan(P, R, gamma)
@@ -172,7 +176,7 @@ def propagation_experiment(
                 P_hat = P.copy()
                 for s in np.flatnonzero(movable):
                     for a in range(n_a):
-                        P_hat[s, a] = rng.multinomial(n, P[s, a]) / n
+                        P_hat[s, a] = draws.multinomial(n, P[s, a]) / n
                 R_hat = (P_hat * r_next).sum(axis=2)
                 eps = (0.5 * np.abs(P_hat - P).sum(axis=2))[movable].max()
                 value_error = np.abs(evaluate(P_hat, R_hat, best, gamma) - V_true)[movable].max()
@@ -259,17 +263,18 @@ def explore(
 
     Returns {step: a copy of the model after that many steps} at the checkpoints.
     """
-    rng = np.random.default_rng(seed)
+    draws = np.random.default_rng(seed)
     model = model_class(env.n_states, env.n_actions)
     s, _ = env.reset(seed=seed + 10_000)  # not `seed`: the slips must not reuse our action stream
     snapshots, wanted = {}, {int(c) for c in checkpoints}
-    actions = rng.choice(env.n_actions, size=n_steps, p=policy_probs)
+    actions = draws.choice(env.n_actions, size=n_steps, p=policy_probs)
     for t in range(1, n_steps + 1):
         a = int(actions[t - 1])
         s_next, r, terminated, truncated, _ = env.step(a)
         model.update(s, a, r, s_next)
         s = s_next
-        if terminated or truncated:
+        episode_over = terminated or truncated
+        if episode_over:
             s, _ = env.reset()
         if t in wanted:
             snapshots[t] = copy.deepcopy(model)  # the model as it was after t steps
@@ -428,11 +433,11 @@ def features(env: Any, s: int, a: int) -> np.ndarray:
 def linear_model_demo(n_steps: int = 150, seed: int = 0):
     """Fit (d_row, d_col) by least squares on random steps; score visited vs unvisited pairs."""
     env = GridWorld(ROOM)
-    rng = np.random.default_rng(seed)
+    draws = np.random.default_rng(seed)
     s, _ = env.reset(seed=seed)
     X, Y, seen = [], [], set()
     for _ in range(n_steps):
-        a = int(rng.integers(env.n_actions))
+        a = int(draws.integers(env.n_actions))
         s_next, r, terminated, truncated, _ = env.step(a)
         X.append(features(env, s, a))
         Y.append(np.subtract(env.to_rowcol(s_next), env.to_rowcol(s)))
