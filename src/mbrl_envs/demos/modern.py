@@ -4,6 +4,9 @@ Each demo takes the student's functions as arguments (``bootstrap_counts``,
 ``ensemble_disagreement``, ``random_shooting_action``, ``mcts_move``) and never contains a graded
 answer; the notebook calls them in one line. Experiments return data or print a table; the
 ``show_*`` functions draw. Randomness is seeded so the printed numbers are reproducible.
+
+Longer than ~400 lines on purpose: one module per notebook keeps every demo a student may
+want to read in one place, in the notebook's order.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Every demo takes the student's ``DynaQ`` class and ``run_episodes`` function as 
 contains no graded answer. The student's code draws its randomness from the global
 ``np.random`` (the notebook asks for it), so the demos seed ``np.random`` to make every figure
 reproducible. Experiments return data; the ``plot_*``/``show_*`` functions draw it.
+
+Longer than ~400 lines on purpose: one module per notebook keeps every demo a student may
+want to read in one place, in the notebook's order.
 """
 
 from __future__ import annotations
