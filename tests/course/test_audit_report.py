@@ -18,10 +18,6 @@ REPO = Path(__file__).resolve().parents[2]
 REPORT = report.load_report(REPO / "audit" / "report.json")
 NAMES = sorted(p.name for p in (REPO / "autograder").iterdir() if (p / "tests").is_dir())
 
-OPEN_SURVIVORS = {"01_model_learning", "03_model_errors", "04_modern_methods"}
-"""Assignments whose hidden tests still let mutants survive (issue 10: the notebook helpers are
-closing them). Strict xfail: remove a name as soon as its report shows no survivor."""
-
 
 def _section(name: str) -> dict:
     section = REPORT["assignments"].get(name)
@@ -38,15 +34,7 @@ def test_report_is_current_for_the_inputs(name: str) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="survivors open (issue 10)"))
-        if n in OPEN_SURVIVORS
-        else n
-        for n in NAMES
-    ],
-)
+@pytest.mark.parametrize("name", NAMES)
 def test_no_surviving_non_equivalent_mutant(name: str) -> None:
     """Every non-equivalent mutant of a graded definition fails at least one test."""
     section = _section(name)

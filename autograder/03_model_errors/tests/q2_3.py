@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "q2_3"
-points = 10
+points = 11
 
 @test_case(points=1, hidden=False)
 def test_dynaqplus_tau_basics(DynaQPlus):
@@ -209,4 +209,27 @@ def test_dynaqplus_model_keeps_what_was_learned(DynaQPlus, bonus_reward):
     q = np.asarray(agent.Q, dtype=float)
     assert abs(q[2, 0] - 1.0) < 1e-09, f'steps (2, 1) -> 3, (2, 0) -> 4 with r = 1, (5, 0) -> 3, then (2, 1) -> 3 again (alpha = 1, kappa = 0): Q[2, 0] should stay 1 (the learned transition (2, 0) -> (4, 1)), got {q[2, 0]:.6g}: add the self-loops only on the FIRST visit of a state, never over a transition the agent has learned'
     assert abs(q[5, 1]) < 1e-09, f"(5, 1) was never tried, so its self-loop (5, 1) -> (5, reward 0) with kappa = 0 keeps Q[5, 1] = 0, got {q[5, 1]:.6g}: the self-loop's reward is 0"
+
+@test_case(points=1, hidden=True)
+def test_dynaqplus_planning_bootstraps_from_the_best_action(DynaQPlus, bonus_reward):
+    """A planning update bootstraps from max over Q[s'] (the Q-learning target), like the real one.
+
+    kappa = 0 and alpha = 1, so every Q value is an exact target: Q[1, 0] = 1 (terminal),
+    Q[1, 1] = 0.9 (its self-loop), Q[0, 0] = 0.9 * max Q[1] = 0.9 whatever the planning order.
+    A target that is not the max leaves Q[0, 0] = 0.9 only if (0, 0) is never drawn in 200
+    planning steps over 4 pairs: probability (3/4)**200 < 1e-24.
+    """
+    import numpy as np
+    from mbrl_grader.checks import as_float
+    try:
+        plain = all((abs(as_float(bonus_reward(r, t, 0.0)) - r) < 1e-12 for r in (0.0, 1.0) for t in range(8)))
+    except Exception:
+        plain = False
+    if not plain:
+        return
+    agent = DynaQPlus(3, 2, alpha=1.0, gamma=0.9, epsilon=0.0, planning_steps=200, kappa=0.0)
+    agent.update(1, 0, 1.0, 2, True)
+    agent.update(0, 0, 0.0, 1, False)
+    q00 = as_float(np.asarray(agent.Q, dtype=float)[0, 0], 'Q[0, 0]')
+    assert abs(q00 - 0.9) < 1e-09, f"after update(1, 0, r=1, s'=2, done) and update(0, 0, r=0, s'=1) with alpha = 1, gamma = 0.9, kappa = 0 and 200 planning steps, Q[0, 0] should be 0.9 * max(Q[1]) = 0.9, got {q00:.6g}: a planning update's target is r + gamma * max over a' of Q[s', a'], as in the real update"
 
