@@ -34,7 +34,9 @@ def setup_source(name: str = "01_model_learning", zip_url: str = "", **required:
     return source
 
 
-def run_cell(source: str, cwd: Path, colab: bool = False) -> subprocess.CompletedProcess:
+def run_cell(
+    source: str, cwd: Path, colab: bool = False, python: str = sys.executable
+) -> subprocess.CompletedProcess:
     """Run a setup cell as a script in `cwd` (optionally with a fake google.colab importable)."""
     env = dict(os.environ)
     env.pop("JPY_SESSION_NAME", None)
@@ -46,7 +48,7 @@ def run_cell(source: str, cwd: Path, colab: bool = False) -> subprocess.Complete
         (fake / "google" / "colab" / "__init__.py").write_text("")
         prelude = f"import sys; sys.path.insert(0, {str(fake)!r}); import google.colab\n"
     return subprocess.run(
-        [sys.executable, "-c", prelude + source],
+        [python, "-c", prelude + source],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -134,13 +136,13 @@ def zip_server(tmp_path: Path) -> Iterator[str]:
         httpd.server_close()
 
 
-def test_colab_path_fetches_the_posted_zip_and_then_starts(tmp_path: Path, zip_server: str) -> None:
+def check_colab_path(tmp_path: Path, zip_server: str, python: str = sys.executable) -> None:
     """On Colab the cell prints the one command (with the course's zip URL); after it, Setup OK."""
     name = "02_dyna"
     content = tmp_path / "content"
-    content.mkdir()
+    content.mkdir(parents=True)
     source = setup_source(name, zip_url=zip_server)
-    first = run_cell(source, content, colab=True)
+    first = run_cell(source, content, colab=True, python=python)
     url = zip_server.replace("{name}", name)
     assert f"!curl -sL {url} -o {name}.zip" in first.stderr
     assert f"pip install -q -r {name}/requirements.txt" in first.stderr
@@ -149,9 +151,14 @@ def test_colab_path_fetches_the_posted_zip_and_then_starts(tmp_path: Path, zip_s
         (content / f"{name}.zip").write_bytes(response.read())
     with zipfile.ZipFile(content / f"{name}.zip") as zf:
         zf.extractall(content)
-    again = run_cell(source, content, colab=True)
+    again = run_cell(source, content, colab=True, python=python)
     assert again.returncode == 0, again.stderr
     assert "Setup OK" in again.stdout
+
+
+def test_colab_path_fetches_the_posted_zip_and_then_starts(tmp_path: Path, zip_server: str) -> None:
+    """On Colab the cell prints the one command (with the course's zip URL); after it, Setup OK."""
+    check_colab_path(tmp_path, zip_server)
 
 
 def test_colab_without_a_posted_zip_says_to_upload_it(tmp_path: Path) -> None:
@@ -189,9 +196,12 @@ def test_build_puts_the_zip_url_setting_into_the_notebook(
 
 
 @pytest.mark.slow
-def test_fresh_venv_runs_every_notebook_from_the_student_folder_alone(tmp_path: Path) -> None:
+def test_fresh_venv_runs_every_notebook_from_the_student_folder_alone(
+    tmp_path: Path, zip_server: str
+) -> None:
     """Install the student requirements into a fresh venv, copy only the student folder, and run
-    the untouched notebook and a filled-in copy under a new name (check and export included)."""
+    the untouched notebook and a filled-in copy under a new name (check and export included);
+    the Colab setup path against a local server works in that venv too."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     py = venv / "bin" / "python"
@@ -203,6 +213,7 @@ def test_fresh_venv_runs_every_notebook_from_the_student_folder_alone(tmp_path: 
         timeout=900,
     )
     assert install.returncode == 0, install.stderr[-2000:]
+    check_colab_path(tmp_path / "colab", zip_server, python=str(py))
     runner = tmp_path / "run_nb.py"
     runner.write_text(
         "import os, sys, nbformat\nfrom nbclient import NotebookClient\n"
