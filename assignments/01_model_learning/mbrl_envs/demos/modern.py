@@ -108,12 +108,12 @@ def uncertainty_vs_visits(bootstrap_counts: Callable, ensemble_disagreement: Cal
 
 def behaviour_transitions(env, n_episodes: int = 30, eps: float = 0.3, seed: int = 0) -> np.ndarray:
     """An "offline log": episodes of a decent behaviour policy (optimal moves, 30% random ones)."""
-    T = env.transition_matrix()
+    true_t = env.transition_matrix()
     goal = np.zeros(env.n_states)
     goal[list(env.goal_states)] = 1.0
     q = np.zeros((env.n_states, env.n_actions))
     for _ in range(200):  # value iteration on the true model, only to define the behaviour
-        q = T @ goal + 0.95 * T @ (q.max(axis=1) * (1 - goal))
+        q = true_t @ goal + 0.95 * true_t @ (q.max(axis=1) * (1 - goal))
     rng = np.random.default_rng(seed=seed)
     rows = []
     for _ in range(n_episodes):
@@ -330,12 +330,11 @@ def show_branches(horizon: int = 4, n_rollouts: int = 8, seed: int = 3):
 
 def true_tables(env) -> tuple[np.ndarray, np.ndarray]:
     """The true transition tensor T[s, a, s'] and expected reward R[s, a]."""
-    T = env.transition_matrix()
     R = np.zeros((env.n_states, env.n_actions))
     for s in range(env.n_states):
         for a in range(env.n_actions):
             R[s, a] = sum(p * r for p, _, r, _ in env.P[s][a])
-    return T, R
+    return env.transition_matrix(), R
 
 
 def epsilon_greedy_policy(T, R, gamma: float, eps: float = 0.1, sweeps: int = 300) -> np.ndarray:
