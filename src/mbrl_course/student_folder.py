@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from .autograder_zip import ZIP_DATE_TIME, write_deterministic_zip  # noqa: F401 - ZIP_DATE_TIME re-exported
+
 PYTHON_MIN = (3, 11)
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 #: Distribution name -> import name, for the packages the setup cell checks.
 CHECKED = {
     "numpy": "numpy",
@@ -283,20 +283,11 @@ def notebook_title(nb: nbformat.NotebookNode) -> str:
 
 
 def write_folder_zip(folder: Path, zip_path: Path) -> list[str]:
-    """Zip `folder` as ``NAME/...`` with sorted entries, fixed times and modes; return the names."""
-    files = sorted(
-        p
+    """Zip `folder` as ``NAME/...`` deterministically (the autograder zip's writer); return names."""
+    entries = {
+        f"{folder.name}/{p.relative_to(folder).as_posix()}": p.read_bytes()
         for p in folder.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
-    )
-    names = []
-    with zipfile.ZipFile(zip_path, "w") as zf:
-        for path in files:
-            arcname = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-            info = zipfile.ZipInfo(arcname, date_time=ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = (0o100000 | 0o644) << 16
-            zf.writestr(info, path.read_bytes(), compresslevel=9)
-            names.append(arcname)
-    return names
+    }
+    write_deterministic_zip(zip_path, entries)
+    return sorted(entries)
