@@ -36,9 +36,10 @@ run-all: setup
 figures: setup
 	$(PY) -m mbrl_ref reproduce fig8.2 --runs 30 --json build/fig8_2.json --plot build/fig8_2.png
 
-# The tests also need Chromium (the review page is tested in a real browser).
+# The tests also need Chromium (the review page is tested in a real browser). Two workers, handed
+# one test at a time, longest first (tests/conftest.py), so that both finish together.
 test: setup $(CHROMIUM)
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 2 --maxschedchunk 1
 
 build: setup
 	$(VENV)/bin/mbrl-course build
@@ -56,6 +57,7 @@ bench: setup
 	$(PY) bench/review.py
 	$(PY) bench/similarity.py
 	$(PY) bench/audit.py
+	$(PY) bench/rpc.py
 
 # Mutation-test the hidden tests and grade the correct variants (about 30 min with 2 jobs);
 # writes audit/REPORT.md, audit/report.json and audit/SURVIVORS-*.md (commit them).

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from mbrl_grader.results import Limits, Status, SubmissionResult, TestOutcome
-from mbrl_grader.sandbox import isolation
+from mbrl_grader.sandbox import affinity, isolation
 from mbrl_grader.sandbox.client import (
     StaleProxy,
     WorkerBroken,
@@ -193,11 +193,12 @@ def grade_notebook(
             deadline=deadline,
         )
         session.skip |= demos
-        try:
-            return _grade(session, cases, cells, t0, deadline, limits)
-        finally:
-            if session.client is not None:
-                session.client.close()
+        with affinity.one_cpu():  # the grader and its worker take turns: one CPU for both
+            try:
+                return _grade(session, cases, cells, t0, deadline, limits)
+            finally:
+                if session.client is not None:
+                    session.client.close()
 
 
 def code_cell_label(cells: Sequence[tuple[int, str]], cell_index: int) -> str:

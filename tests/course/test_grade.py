@@ -468,7 +468,11 @@ REAL_CASES = {
 
 @pytest.mark.slow
 def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
-    """The real runner gives each fixture case its status and score, twice in a row."""
+    """The real runner gives each fixture case its status and score, twice in a row.
+
+    The second run leaves out the endless loop: its status comes from the clock, not from the
+    grading, and it would only burn the time limit once more.
+    """
     ag_root = make_autograder(tmp_path / "autograder")
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -482,20 +486,17 @@ def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
     )
     before = tree_hashes(subs)
     runs = []
-    for _ in range(2):
-        recs = {
-            r.id: r
-            for r in grade_batch(
-                [Job(s, ASSIGNMENT) for s in discover([subs])], settings, progress=False
-            )
-        }
+    for cases in (REAL_CASES, {k: v for k, v in REAL_CASES.items() if v[1] != "timeout"}):
+        jobs = [Job(s, ASSIGNMENT) for s in discover([subs]) if s.id in cases]
+        recs = {r.id: r for r in grade_batch(jobs, settings, progress=False)}
+        assert set(recs) == set(cases)
         runs.append({k: (r.status, r.total) for k, r in recs.items()})
-        for fname, (_, status, total) in REAL_CASES.items():
+        for fname, (_, status, total) in cases.items():
             assert (recs[fname].status, recs[fname].total) == (status, total), (
                 fname,
                 recs[fname].reason,
             )
-    assert runs[0] == runs[1]
+    assert {k: v for k, v in runs[0].items() if k in runs[1]} == runs[1]
     assert tree_hashes(subs) == before
 
 

@@ -256,8 +256,8 @@ def test_real_samples_grade_as_expected(name, tmp_path):
     """Every sample of a real assignment passes and fails exactly the tests it is expected to."""
     corpora = samples.generate(REPO, only=[name], out_root=tmp_path)
     for exp in corpora[name].expected.values():
-        if exp.get("status") == "timeout":  # the loop sample: 6 s prove the limit as well as 20
-            exp["timeout"] = 6.0
+        if exp.get("status") == "timeout":  # the loop sample: 3 s prove the limit as well as 20
+            exp["timeout"] = 3.0
     settings = Settings(autograders=find_autograders(REPO / "autograder"), limits=Limits(), jobs=2)
     records = grade_batch(samples.jobs_for(corpora), settings, progress=False)
     assert samples.compare(records, corpora) == []

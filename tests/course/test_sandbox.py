@@ -182,6 +182,25 @@ def use_kept():
 def who():
     import os
     return os.getuid(), sorted(os.listdir("/tmp"))
+class Counter:
+    def __init__(self):
+        self.n = 0
+    def bump(self, k=1):
+        self.n += k
+        return self.n
+    def swap(self):
+        self.bump = lambda k=1: -k
+def hand_back(env, sink):
+    env.step(1)
+    return sink(env.step)
+def pyplot_states():
+    import sys
+    import matplotlib.pyplot as plt
+    before = type(sys.modules["matplotlib.pyplot"]).__name__
+    fig = plt.figure()
+    opened = len(plt.get_fignums())
+    plt.close(fig)
+    return before, type(sys.modules["matplotlib.pyplot"]).__name__, opened
 value = {"a": np.arange(3)}
 """,
     ),
@@ -336,6 +355,62 @@ def test_call_many_batches_calls(worker: WorkerClient) -> None:
     with pytest.raises(StudentCodeError, match="IndexError"):
         call_many(m.predict, [(0,), (9,)])
     assert call_many(lambda a, b: a + b, [(1, 2), (3, 4)]) == [3, 7]
+
+
+def test_a_student_method_call_is_one_round_trip_and_follows_rebinding(
+    worker: WorkerClient,
+) -> None:
+    """After the first read of ``c.bump`` each call is one crossing, always of the current attribute."""
+    from mbrl_grader.checks import call_many
+
+    c = worker.lookup("Counter")()
+    assert c.bump() == 1
+    before = worker.rpc_count
+    assert [c.bump(), c.bump(k=2)] == [2, 4]
+    assert worker.rpc_count - before == 2
+    assert c.n == 4
+    c.swap()  # the student rebinds bump on the instance: the new one must be called
+    assert c.bump(3) == -3
+    assert worker.lookup("apply")(c.bump, 5) == -4  # handed to student code: the real attribute
+    assert call_many(c.bump, [(1,), (2,)]) == [-1, -2]
+    with pytest.raises(StudentCodeError, match=r"your Counter.bump raised TypeError"):
+        c.bump("x")
+
+
+class SelfRebindingEnv(Env):
+    """A grader object whose ``step`` replaces itself after the first call."""
+
+    def step(self, a: int) -> int:
+        self.calls += 1
+        self.step = lambda a: 5  # type: ignore[method-assign]
+        return 2
+
+
+def test_grader_method_calls_from_student_code_are_one_callback_each(
+    worker: WorkerClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``env.step(a)`` in student code costs one callback after the first, and reads ``step`` afresh."""
+    served: list[object] = []
+    serve = worker._serve_callback
+
+    def counting(msg: dict) -> None:
+        served.append(msg.get("op"))
+        serve(msg)
+
+    monkeypatch.setattr(worker, "_serve_callback", counting)
+    assert worker.lookup("drive")(Env(), 4) == (8, 4, 4)
+    assert served.count("call") == 1 and served.count("callattr") == 3
+    assert worker.lookup("drive")(SelfRebindingEnv(), 3) == (12, 1, 0)
+    env, got = Env(), []
+    worker.lookup("hand_back")(env, got.append)  # a remembered method handed back to the grader
+    assert got == [env.step]
+
+
+def test_pyplot_runs_at_its_first_use_and_then_works_as_usual(worker: WorkerClient) -> None:
+    """``import matplotlib.pyplot`` is lazy in the worker; the first use makes it the real module."""
+    before, after, opened = worker.lookup("pyplot_states")()
+    assert before != "module" and after == "module"
+    assert opened == 1
 
 
 def test_rpc_round_trip_is_fast(worker: WorkerClient) -> None:

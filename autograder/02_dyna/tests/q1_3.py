@@ -148,7 +148,7 @@ def test_run_episodes_lets_the_agent_learn(run_episodes):
     from mbrl_grader.fakes.dyna import RecordingAgent, RecordingEnv
     env = RecordingEnv(GridWorld('S.....\n.####.\n......\n.####G'))
     agent = RecordingAgent(env.n_states, planning_steps=10, seed=7)
-    out = np.asarray(run_episodes(agent, env, 12, max_steps=3000), dtype=float).reshape(-1)
+    out = np.asarray(run_episodes(agent, env, 12, max_steps=400), dtype=float).reshape(-1)
     played = env.played()
     late = float(np.mean(played[-5:])) if len(played) >= 5 else float('inf')
     assert late <= 20, f'a Dyna-Q agent (10 planning steps) run by your run_episodes on a small maze (shortest path 8 steps) still needs {late:.0f} real steps per episode in its last 5 episodes (env.step calls per episode: {played}): it does not learn. Check that every real step, the one reaching G included, reaches agent.update with the right s, s_prime and terminated, and that the loop moves on to s_prime.'

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mbrl_grader.sandbox import isolation
-from mbrl_grader.sandbox.proxy import Missing, StudentCodeError, StudentProxy
+from mbrl_grader.sandbox.proxy import Missing, StudentCodeError, StudentMethod, StudentProxy
 from mbrl_grader.sandbox.rpc import (
     Channel,
     ChannelClosed,
@@ -131,6 +131,8 @@ class WorkerClient:
         WorkerClient.generation += 1
         self.gen = WorkerClient.generation
         self.rpc_count = 0
+        self.methods: dict[tuple[int, str], str] = {}
+        """``(handle, name) -> description`` of student attributes seen to be bound methods."""
 
     # ------------------------------------------------------------------ process
     def start(self) -> None:
@@ -276,6 +278,8 @@ class WorkerClient:
 
     # ------------------------------------------------------------------ codec
     def _to_ref(self, obj: Any) -> dict[str, Any]:
+        if isinstance(obj, StudentMethod):
+            obj = self.resolve_method(obj)
         if isinstance(obj, StudentProxy):
             if object.__getattribute__(obj, "_gen") != self.gen:
                 raise StaleProxy("a student object from before the notebook was re-run was used")
@@ -302,7 +306,7 @@ class WorkerClient:
         if (
             type(hid) is not int
             or type(ty) is not str
-            or kind not in ("class", "function", "object", "module")
+            or kind not in ("class", "function", "method", "object", "module")
         ):
             raise ProtocolError("bad handle")
         return StudentProxy(self, hid, ty[:200], kind, self.gen)
@@ -395,7 +399,10 @@ class WorkerClient:
                 f"a test used the student's module `{ty}`; tests must import "
                 "numpy and helpers inside the test function (design rule 1)"
             )
-        msg: dict[str, Any] = {"op": op, "h": object.__getattribute__(proxy, "_hid")}
+        hid = object.__getattribute__(proxy, "_hid")
+        if op == "getattr" and (hid, kw["name"]) in self.methods:
+            return StudentMethod(self, hid, kw["name"], self.methods[hid, kw["name"]], self.gen)
+        msg: dict[str, Any] = {"op": op, "h": hid}
         if op == "call":
             msg["args"], msg["kwargs"] = self.enc(kw["args"]), self.enc(kw["kwargs"])
             where = f"{ty}(...) constructor" if kind == "class" else ty
@@ -408,7 +415,35 @@ class WorkerClient:
             owner = ty[:-7] if ty.endswith(" object") else ty
             verb = "reading" if op == "getattr" else "setting"
             where = f"{owner} ({verb} attribute `{kw['name']}`)"
-        return self._result(self.request(msg), where)
+        value = self._result(self.request(msg), where)
+        if op == "getattr" and isinstance(value, StudentProxy):
+            if object.__getattribute__(value, "_kind") == "method":
+                self.methods[hid, kw["name"]] = object.__getattribute__(value, "_ty")
+        return value
+
+    def call_attr(self, method: StudentMethod, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """``getattr(obj, name)(*args, **kwargs)`` on a student object in ONE round trip."""
+        if object.__getattribute__(method, "_gen") != self.gen:
+            raise StaleProxy(
+                "this student object belongs to a process that was restarted; look it up again"
+            )
+        msg = {
+            "op": "callattr",
+            "h": object.__getattribute__(method, "_hid"),
+            "name": object.__getattribute__(method, "_name"),
+            "args": self.enc(args),
+            "kwargs": self.enc(kwargs),
+        }
+        return self._result(self.request(msg), object.__getattribute__(method, "_ty"))
+
+    def resolve_method(self, method: StudentMethod) -> Any:
+        """Read ``obj.name`` for real (a handle to the bound method), bypassing the cache."""
+        if object.__getattribute__(method, "_gen") != self.gen:
+            raise StaleProxy("this student object belongs to a process that was restarted")
+        name = object.__getattribute__(method, "_name")
+        msg = {"op": "getattr", "h": object.__getattribute__(method, "_hid"), "name": name}
+        ty = object.__getattribute__(method, "_ty")
+        return self._result(self.request(msg), f"{ty} (reading attribute `{name}`)")
 
     def call_many(self, proxy: StudentProxy, arg_lists: list[list[Any]]) -> list[Any]:
         """``[proxy(*args) for args in arg_lists]`` in ONE round trip (first error is raised)."""
@@ -420,6 +455,8 @@ class WorkerClient:
             "h": object.__getattribute__(proxy, "_hid"),
             "calls": self.enc([list(a) for a in arg_lists]),
         }
+        if isinstance(proxy, StudentMethod):  # the worker reads obj.name once, then calls it
+            msg["name"] = object.__getattribute__(proxy, "_name")
         out = self._result(self.request(msg), ty)
         if type(out) is not list or len(out) != len(arg_lists):
             raise WorkerBroken("bad callmany reply")
@@ -436,7 +473,7 @@ class WorkerClient:
             obj = self.refs[rid]
             op = msg.get("op")
             name = msg.get("name")
-            if op in ("getattr", "setattr"):
+            if op in ("getattr", "setattr", "callattr"):
                 if type(name) is not str or name.startswith("_"):
                     raise AttributeError(f"{type(obj).__name__} has no public attribute {name!r}")
             if op == "getattr":
@@ -444,11 +481,12 @@ class WorkerClient:
             elif op == "setattr":
                 setattr(obj, name, self.dec(msg.get("value")))  # type: ignore[arg-type]
                 value = None
-            elif op == "call":
+            elif op in ("call", "callattr"):
                 args, kwargs = self.dec(msg.get("args")), self.dec(msg.get("kwargs"))
                 if type(args) is not list or type(kwargs) is not dict:
                     raise ProtocolError("bad call")
-                value = obj(*args, **{str(k): v for k, v in kwargs.items()})
+                fn = getattr(obj, name) if op == "callattr" else obj  # type: ignore[arg-type]
+                value = fn(*args, **{str(k): v for k, v in kwargs.items()})
             elif op == "getitem":
                 value = obj[self.dec(msg.get("key"))]
             elif op == "setitem":

@@ -72,6 +72,33 @@ class StudentProxy:
     __matmul__ = __neg__ = __abs__ = __round__ = _refuse
 
 
+class StudentMethod(StudentProxy):
+    """``obj.name`` where the student's ``obj.name`` was a bound method: a call is one round trip.
+
+    Why: a test calling ``agent.update(...)`` in a loop would otherwise cost two crossings per
+    call (read the attribute, then call it). The worker looks the attribute up afresh at every
+    call, so the result is exactly ``getattr(obj, name)(*args)`` even if the student rebinds it.
+    Any other use (an attribute of the method, passing it on) reads the attribute for real.
+    """
+
+    __slots__ = ("_name",)
+
+    def __init__(self, client: WorkerClient, hid: int, name: str, ty: str, gen: int) -> None:
+        super().__init__(client, hid, ty, "method", gen)
+        object.__setattr__(self, "_name", name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._client.call_attr(self, list(args), kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return getattr(self._client.resolve_method(self), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._client.resolve_method(self), name, value)
+
+
 class Missing:
     """A name the notebook does not define; any use fails the test with a clear message."""
 
