@@ -22,6 +22,10 @@ from mbrl_grader.results import SubmissionResult
 
 REPO = Path(__file__).resolve().parents[1]
 
+TINY_SOLUTIONS = REPO / "tests" / "course" / "fixtures_build" / "solutions"
+TINY = "00_tiny"
+TOY = REPO / "tests" / "course" / "fixtures" / "toy"
+
 LONGEST_FIRST = (
     "test_fresh_venv_runs_every_notebook_from_the_student_folder_alone",
     "test_real_samples_grade_as_expected",
@@ -45,11 +49,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return rank.get(name, len(LONGEST_FIRST))
 
     items.sort(key=key)  # stable: everything else keeps its collection order
-
-
-TINY_SOLUTIONS = REPO / "tests" / "course" / "fixtures_build" / "solutions"
-TINY = "00_tiny"
-TOY = REPO / "tests" / "course" / "fixtures" / "toy"
 
 
 @pytest.fixture(scope="session")

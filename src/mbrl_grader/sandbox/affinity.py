@@ -3,7 +3,7 @@
 Why: grading is a synchronous conversation: thousands of RPC round trips per notebook (a
 proxied call, a callback into a trusted environment), and one side always waits for the other,
 so the pair never uses two CPUs at once. Between processes on different CPUs each wake-up is
-an inter-processor interrupt; measured on the 2-core CI machine (``bench/grading.py``), a pipe
+an inter-processor interrupt; measured on the 2-core CI machine (``bench/rpc.py``), a pipe
 round trip costs about 48 µs across CPUs and 6 µs on one, and a call-heavy grading takes about
 25 % less CPU time when the pair shares a CPU. The CPU chosen is the one the grader runs on
 when the session starts (where the scheduler just found room); the batch grader runs one

@@ -490,7 +490,7 @@ def _kind(obj: Any) -> str:
         return "class"
     if isinstance(obj, types.MethodType):
         return "method"
-    if isinstance(obj, (types.FunctionType, types.MethodType, types.BuiltinFunctionType)):
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
         return "function"
     return "object"
 
