@@ -328,8 +328,9 @@ def format_table(records: list[GradeRecord], width: int | None = None) -> str:
 
     `score` is the auto-graded score; a `written` column (when the assignment has written
     questions) shows the manual points so far, ``?`` while some are not graded. Per-question
-    columns are shown when they fit; reasons go in the last column when at least 40 characters
-    remain for them, otherwise in a list of notes under the table.
+    columns are shown when they fit; reasons (and "answer changed since graded" notes) go in the
+    last column when at least 40 characters remain for them, otherwise in a list of notes under
+    the table.
     """
     if width is None:
         width = max(80, shutil.get_terminal_size((120, 24)).columns)
@@ -367,10 +368,10 @@ def format_table(records: list[GradeRecord], width: int | None = None) -> str:
                 f"{(points_str(per_q.get(q, 0.0)) if q in own else '-'):>{w}} "
                 for q, w in zip(qcols, q_ws, strict=True)
             )
-            if r.reason and inline:
-                line += " " + _cut(one_line(r.reason), width - len(line) - 1)
-            elif r.reason:
-                notes.append(_cut(f"  {r.id}: {one_line(r.reason)}", width))
+            if r.notes and inline:
+                line += " " + _cut(one_line(r.notes), width - len(line) - 1)
+            elif r.notes:
+                notes.append(_cut(f"  {r.id}: {one_line(r.notes)}", width))
             lines.append(line.rstrip())
         if notes:
             lines += ["notes:", *notes]

@@ -254,3 +254,4 @@ def test_changed_answer_is_marked_in_csv_json_and_feedback(tmp_path):
     assert written["q5"]["answer_changed"] is False
     md = render(bob)
     assert "- **q4** (answered): 1.5 / 2 points\n  - Note: answer changed since graded" in md
+    assert "q4: answer changed since graded" in format_table([bob], width=200)
