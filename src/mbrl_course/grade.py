@@ -276,17 +276,18 @@ def _selection(args: argparse.Namespace) -> Selection:
     ids = set(args.only_id)
     if args.only_ids_file is not None:
         try:
-            ids |= read_id_file(args.only_ids_file)
+            from_file = read_id_file(args.only_ids_file)
         except ValueError as exc:
             raise ToolError(str(exc)) from None
+        if not from_file:
+            raise ToolError(f"--only-ids-file {args.only_ids_file}: no submission id in it")
+        ids |= from_file
     selection = Selection(frozenset().union(*args.only_status), frozenset(ids))
     if selection and args.resume:
         raise ToolError(
             f"{selection.describe()} regrades exactly the rows chosen; --resume would skip them "
             "(drop --resume: a selective run can simply be repeated)"
         )
-    if args.only_ids_file is not None and not selection.ids and not selection.statuses:
-        raise ToolError(f"--only-ids-file {args.only_ids_file}: no submission id in it")
     return selection
 
 
@@ -308,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_out_dir(args.out, inputs)
         claim_out_dir(args.out)
         corpus = corpus_digest(subs)
+        discovered = subs
         if args.shard is not None:
             subs = [s for s in subs if args.shard.holds(s.id)]
         db_path = args.db or (
@@ -316,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         db = open_db(db_path)
         _claim_shard(db, args.shard, corpus)
         if selection:
-            subs, notes = selection.pick(subs, db.statuses())
+            subs, notes = selection.pick(subs, db.statuses(), discovered)
             for note in notes:
                 print(f"mbrl-course grade: note: {note}", file=sys.stderr)
     except (ToolError, InputError, SelectionError) as exc:

@@ -96,15 +96,20 @@ class Selection:
         return " and ".join(parts)
 
     def pick(
-        self, subs: Sequence[Submission], stored: Mapping[str, str]
+        self,
+        subs: Sequence[Submission],
+        stored: Mapping[str, str],
+        discovered: Sequence[Submission] | None = None,
     ) -> tuple[list[Submission], list[str]]:
-        """The submissions to regrade and notes on stored rows that cannot be (file gone).
+        """The submissions of `subs` to regrade and notes on stored rows that cannot be (file
+        gone).
 
-        `stored` maps each stored submission id to its status. Raises SelectionError when an
-        id asked for is not among the inputs (it could not be graded).
+        `stored` maps each stored submission id to its status; `discovered` is every input
+        before sharding (default `subs`): an id of another shard is not an error, merely not
+        this shard's. Raises SelectionError when an id asked for is not among the inputs.
         """
         found = {s.id for s in subs}
-        unknown = sorted(self.ids - found)
+        unknown = sorted(self.ids - {s.id for s in (subs if discovered is None else discovered)})
         if unknown:
             hint = ", ".join(sorted(found)[:3]) or "none"
             raise SelectionError(
@@ -112,7 +117,8 @@ class Selection:
                 f"(ids are paths relative to the folder graded, e.g. {hint}); give the same "
                 "SUBMISSION_OR_FOLDER as when it was first graded"
             )
-        wanted = {sid for sid, status in stored.items() if status in self.statuses} | self.ids
+        wanted = {sid for sid, status in stored.items() if status in self.statuses}
+        wanted |= self.ids & found
         notes = [
             f"{sid}: stored with status {stored[sid]} but not among the inputs; not regraded"
             for sid in sorted(wanted - found)

@@ -22,8 +22,9 @@ from mbrl_course import grade, written
 from mbrl_course.batch import Job, Settings, grade_batch
 from mbrl_course.grade import main
 from mbrl_course.gradebook_db import GradebookDB
+from mbrl_course.inputs import Selection, SelectionError
 from mbrl_course.outputs import Scrubbers, write_outputs
-from mbrl_course.submissions import discover
+from mbrl_course.submissions import Submission, discover
 from mbrl_grader.results import Limits
 
 ASSIGNMENT = "00_fixture"
@@ -822,6 +823,9 @@ def test_only_id_regrades_the_ids_given_and_refuses_unknown_ones(env, monkeypatc
     assert "no submission 'alice/s1.ipynb' among the inputs" in err and "s1.ipynb" in err
     assert _grade_cli(env, d, db_path, "--only-id", "s1.ipynb", "--resume") == 2
     assert "--resume would skip them" in capsys.readouterr().err
+    ids.write_text("# nothing\n")
+    assert _grade_cli(env, d, db_path, "--only-ids-file", str(ids)) == 2
+    assert "no submission id in it" in capsys.readouterr().err
     assert _runs(log) == 0
 
 
@@ -840,3 +844,19 @@ def test_resume_help_says_what_it_skips(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "has status graded, timeout or invalid" in text
     assert "rows with status error, are graded" in text and "--only-status timeout" in text
+
+
+def test_selection_by_id_or_status_within_a_shard(tmp_path):
+    """Selection.pick keeps rows matching a status or an id; an id of another shard is no error,
+    an id no input has is; a chosen stored row whose file is gone is noted."""
+    subs = [Submission(f"s{k}.ipynb", tmp_path / f"s{k}.ipynb") for k in range(4)]
+    stored = {"s0.ipynb": "graded", "s1.ipynb": "timeout", "s2.ipynb": "error", "gone": "timeout"}
+    pick = Selection(frozenset({"timeout"}), frozenset({"s3.ipynb"}))
+    chosen, notes = pick.pick(subs, stored)
+    assert [s.id for s in chosen] == ["s1.ipynb", "s3.ipynb"]
+    assert notes == ["gone: stored with status timeout but not among the inputs; not regraded"]
+    mine = subs[:2]  # this shard's submissions; s3 is in another shard
+    chosen, _ = pick.pick(mine, stored, discovered=subs)
+    assert [s.id for s in chosen] == ["s1.ipynb"]
+    with pytest.raises(SelectionError, match="no submission 'x.ipynb'"):
+        Selection(ids=frozenset({"x.ipynb"})).pick(subs, stored)

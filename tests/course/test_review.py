@@ -136,6 +136,7 @@ def test_second_page_with_stale_version_gets_a_conflict(client, db):
         {"items": ["9"]},
         {"submission_id": "nobody.ipynb"},
         {"question": "q7_7"},
+        {"answer_sha256": "not a digest"},
     ],
 )
 def test_bad_saves_are_rejected_without_writing(client, db, body):

@@ -17,6 +17,7 @@ Jupyter); answers are rendered by :mod:`.render` (student HTML escaped).
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,7 +261,8 @@ def create_app(reviewer: Reviewer) -> Flask:
             comment = str(data.get("comment", ""))
             expected = int(data["expected_version"])
             seen = data.get("answer_sha256")
-            seen = None if seen is None else str(seen)
+            if seen is not None and not re.fullmatch(r"[0-9a-f]{64}", str(seen)):
+                raise ValueError("answer_sha256 must be 64 hex digits")
         except (KeyError, TypeError, ValueError) as exc:
             return jsonify(error=f"bad request: {exc}"), 400
         if question not in reviewer.questions(assignment):
