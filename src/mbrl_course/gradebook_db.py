@@ -569,13 +569,12 @@ class GradebookDB:
         other than the one stored now (regraded since: "answer changed since graded")."""
         with self._lock:
             rows = self._con.execute(
-                f"SELECT {', '.join('m.' + c.strip() for c in _SCORE_COLS.split(','))}, w.text "
-                "FROM manual_scores m LEFT JOIN written_answers w ON "
-                "w.submission_id = m.submission_id AND w.question = m.question "
-                "WHERE m.assignment = ?",
+                "SELECT m.submission_id, m.question, m.answer_sha256, w.text FROM manual_scores m "
+                "LEFT JOIN written_answers w ON w.submission_id = m.submission_id "
+                "AND w.question = m.question WHERE m.assignment = ? AND m.answer_sha256 != ''",
                 (assignment,),
             ).fetchall()
-        return {(r[0], r[1]) for r in rows if _score_from_row(r[:-1]).answer_changed(r[-1] or "")}
+        return {(sid, q) for sid, q, sha, text in rows if sha != answer_digest(text or "")}
 
     def import_manual_score(self, score: ManualScore) -> None:
         """Store `score` exactly as given (its version and time kept): used by ``merge``."""
