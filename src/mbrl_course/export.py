@@ -25,6 +25,9 @@ equal to the submission id, its first folder (``jdoe/02_dyna.ipynb``) or its fil
 (``jdoe.ipynb``). Roster students without a submission stay in the file with empty cells and are
 listed; submissions without a roster entry are listed (``csv`` also keeps them as rows). Nothing
 is dropped silently.
+
+A written answer whose manual score was given for an earlier version of the answer (regraded
+since) keeps its score in the cell and is reported as "answer changed since graded".
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from pathlib import Path, PurePosixPath
 from mbrl_grader.results import Status
 
 from .gradebook import GradeRecord, csv_text, points_str, records_from_db
-from .gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError, natural_key
+from .gradebook_db import ANSWER_CHANGED, DEFAULT_DB_NAME, GradebookDB, SchemaError, natural_key
 from .layout import course_root
 
 STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -145,6 +148,8 @@ def _score(recs: list[GradeRecord], student: str, assignment: str, notes: list[s
     if rec.status == Status.ERROR:
         notes.append(f"{student}: grading of {rec.id} failed ({rec.reason}); cell left empty")
         return ""
+    for q in rec.changed_answers:
+        notes.append(f"{student}: {rec.id} {q}: {ANSWER_CHANGED} (score kept; review it again)")
     return points_str(rec.total)
 
 

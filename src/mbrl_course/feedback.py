@@ -17,6 +17,7 @@ from mbrl_grader.results import Status, TestOutcome
 from mbrl_grader.scrub import CodeScrubber
 
 from .gradebook import GradeRecord, natural_key, points_str
+from .gradebook_db import ANSWER_CHANGED
 
 
 def _fence(text: str) -> str:
@@ -93,6 +94,7 @@ def _written_section(record: GradeRecord) -> list[str]:
     if not record.manual_max:
         return ["", "Written (manual) questions are graded separately.", ""]
     out = ["", "## Written answers", ""]
+    changed = set(record.changed_answers)
     labels = {
         "ok": "answered",
         "empty": "left empty",
@@ -108,6 +110,11 @@ def _written_section(record: GradeRecord) -> list[str]:
             else f"{points_str(score.points)} / {points_str(possible)} points"
         )
         out.append(f"- **{q}** ({labels.get(status, status)}): {pts}")
+        if q in changed:
+            out.append(
+                f"  - Note: {ANSWER_CHANGED}: this score was given for an earlier version of "
+                "your answer; it will be reviewed again"
+            )
         if score is not None:
             out += [f"  - {item}" for item in score.items]
             if score.comment:

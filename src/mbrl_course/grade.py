@@ -5,7 +5,13 @@ them (:mod:`.batch`), store each one in the database as it finishes (:mod:`.grad
 transaction per submission, manual scores untouched), and export the database as grades.csv,
 grades.json and feedback/*.md under `--out` (:mod:`.outputs`). The tool exits 0 whenever the
 batch completes; 2 when it cannot work at all (unknown assignment, no autograder built,
-unusable paths); 130 on Ctrl-C (what finished is kept: rerun with `--resume`).
+unusable paths, an `--only-id` no input has); 130 on Ctrl-C (what finished is kept: rerun with
+`--resume`).
+
+Two ways to grade less than everything: `--resume` skips what is already graded from the same
+file with the same autograder (see :data:`RESUME_HELP`), and `--only-status`/`--only-id` regrade
+just the stored rows chosen (:class:`~.inputs.Selection`), under their ids, keeping every manual
+score and leaving every other row as it is.
 """
 
 from __future__ import annotations
@@ -18,13 +24,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields
 from pathlib import Path
 
-from mbrl_grader.results import Limits
+from mbrl_grader.results import Limits, Status
 
 from .autograders import find_autograders
 from .batch import Job, Settings, ToolError, cpu_count, grade_batch
 from .gradebook import STATUSES, GradeRecord, format_table
 from .gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError
-from .inputs import Shard, corpus_digest, shard_arg
+from .inputs import (
+    Selection,
+    SelectionError,
+    Shard,
+    corpus_digest,
+    read_id_file,
+    shard_arg,
+    status_list,
+)
 from .layout import course_root
 from .outputs import Scrubbers, check_out_dir, claim_out_dir, export_db
 from .submissions import InputError, Submission, discover
@@ -73,6 +87,14 @@ _LIMIT_HELP = {
     "output_limit_chars": "printed output kept from the notebook",
     "max_restarts": "restarts of a worker killed by the student's code",
 }
+
+
+RESUME_HELP = (
+    "skip each submission whose stored row was graded from the same file (sha256) with the same "
+    "autograder (tests, rubrics and grading code) and has status graded, timeout or invalid; "
+    "new and changed files, and rows with status error, are graded. A timeout is not retried "
+    "(its limit was the result): regrade those with --only-status timeout and a longer --timeout"
+)
 
 
 def add_common_options(p: argparse.ArgumentParser) -> None:
@@ -151,10 +173,30 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help=f"gradebook database (default ROOT/{DEFAULT_DB_NAME}; with --shard OUT/{DEFAULT_DB_NAME})",
     )
+    p.add_argument("--resume", action="store_true", help=RESUME_HELP)
     p.add_argument(
-        "--resume",
-        action="store_true",
-        help="skip submissions already graded from the same file with the same autograder",
+        "--only-status",
+        type=status_list(s.value for s in Status),
+        action="append",
+        default=[],
+        metavar="S[,S]",
+        help="regrade only the stored rows with one of these statuses (e.g. timeout,error), "
+        "under their ids and keeping their manual scores; other rows stay as they are",
+    )
+    p.add_argument(
+        "--only-id",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="regrade only this submission id (as in grades.csv; repeatable; combined with "
+        "--only-status, a row matching either is regraded)",
+    )
+    p.add_argument(
+        "--only-ids-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="like --only-id for every id in FILE (one per line; # comments)",
     )
     p.add_argument(
         "--shard",
@@ -172,6 +214,18 @@ def summary(records: Sequence[GradeRecord]) -> str:
     """One line counting the records per status."""
     counts = {s: sum(r.status == s for r in records) for s in STATUSES}
     return f"{len(records)} submission(s): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+
+
+def resume_summary(skipped: Sequence[str], stored: dict[str, str]) -> str:
+    """The --resume line: how many were skipped, by stored status, and why."""
+    if not skipped:
+        return "--resume: nothing skipped (every submission is new, changed or had an error)"
+    counts = {s.value: sum(stored.get(i) == s.value for i in skipped) for s in Status}
+    by_status = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    return (
+        f"--resume: {len(skipped)} submission(s) already graded from the same file with the same "
+        f"autograder, skipped ({by_status}); rows with status error are always regraded"
+    )
 
 
 def open_db(path: Path) -> GradebookDB:
@@ -217,11 +271,32 @@ def _claim_shard(db: GradebookDB, shard: Shard | None, corpus: str) -> None:
     db.set_meta("corpus", corpus)
 
 
+def _selection(args: argparse.Namespace) -> Selection:
+    """The --only-status / --only-id / --only-ids-file choice (ToolError when unusable)."""
+    ids = set(args.only_id)
+    if args.only_ids_file is not None:
+        try:
+            from_file = read_id_file(args.only_ids_file)
+        except ValueError as exc:
+            raise ToolError(str(exc)) from None
+        if not from_file:
+            raise ToolError(f"--only-ids-file {args.only_ids_file}: no submission id in it")
+        ids |= from_file
+    selection = Selection(frozenset().union(*args.only_status), frozenset(ids))
+    if selection and args.resume:
+        raise ToolError(
+            f"{selection.describe()} regrades exactly the rows chosen; --resume would skip them "
+            "(drop --resume: a selective run can simply be repeated)"
+        )
+    return selection
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`mbrl-course grade SUBMISSION_OR_FOLDER... [options]` (see --help)."""
     args = _parser().parse_intermixed_args(list(sys.argv[1:] if argv is None else argv))
     db = None
     try:
+        selection = _selection(args)
         ag_root = args.autograders or course_root() / "autograder"
         settings = settings_from_args(args, ag_root)
         if args.assignment and args.assignment not in settings.autograders:
@@ -234,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_out_dir(args.out, inputs)
         claim_out_dir(args.out)
         corpus = corpus_digest(subs)
+        discovered = subs
         if args.shard is not None:
             subs = [s for s in subs if args.shard.holds(s.id)]
         db_path = args.db or (
@@ -241,13 +317,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         db = open_db(db_path)
         _claim_shard(db, args.shard, corpus)
-    except (ToolError, InputError) as exc:
+        if selection:
+            subs, notes = selection.pick(subs, db.statuses(), discovered)
+            for note in notes:
+                print(f"mbrl-course grade: note: {note}", file=sys.stderr)
+    except (ToolError, InputError, SelectionError) as exc:
         if db is not None:
             db.close()
         print(f"mbrl-course grade: {exc}", file=sys.stderr)
         return 2
     try:
-        return _grade(args, settings, subs, inputs, db)
+        return _grade(args, settings, subs, inputs, db, selection)
     finally:
         db.close()
 
@@ -258,9 +338,13 @@ def _grade(
     subs: list[Submission],
     inputs: list[Path],
     db: GradebookDB,
+    selection: Selection,
 ) -> int:
     """Grade `subs` into `db`, export, print the table."""
-    if not subs:
+    if not subs and selection:
+        print(f"mbrl-course grade: {selection.describe()}: no stored row to regrade among the "
+              "inputs; the gradebook is unchanged", file=sys.stderr)  # fmt: skip
+    elif not subs:
         print("mbrl-course grade: no submissions (.ipynb or .zip) to grade", file=sys.stderr)
     settings.hide = sorted(
         {(p if p.is_dir() else p.parent).resolve() for p in inputs}
@@ -278,9 +362,10 @@ def _grade(
             jobs, settings, progress=not args.no_progress, on_done=store(db, settings, scrubbers)
         )
     except KeyboardInterrupt:
+        again = "rerun the same command" if selection else "rerun with --resume"
         print(
             f"\nmbrl-course grade: interrupted; every finished submission is stored in {db.path} "
-            "(rerun with --resume to continue)",
+            f"({again} to continue)",
             file=sys.stderr,
         )
         return 130
@@ -291,7 +376,6 @@ def _grade(
             file=sys.stderr,
         )
         return 2
-    skipped = sum(r.skipped for r in records)
     rows, paths = export_db(db, args.out, scrubbers)
     batch_ids = {r.id for r in records}
     shown = [r for r in rows if r.id in batch_ids]
@@ -299,8 +383,13 @@ def _grade(
         print(format_table(shown))
     if len({r.assignment for r in shown}) != 1:
         print(summary(shown))
-    if skipped:
-        print(f"--resume: {skipped} submission(s) already graded with this autograder, skipped")
+    if args.resume:
+        print(resume_summary([r.id for r in records if r.skipped], db.statuses()))
+    if selection:
+        print(
+            f"regraded {len(records)} submission(s) ({selection.describe()}) under their ids, "
+            f"manual scores kept; the other {len(rows) - len(records)} row(s) are unchanged"
+        )
     print(f"database:  {db.path}")
     print(f"gradebook: {paths['csv']}  (and {paths['json']}; {len(rows)} row(s))")
     print(f"feedback:  {paths['feedback']}/ (one Markdown file per submission)")

@@ -16,7 +16,9 @@ Schema of `grades.csv` (one row per submission, sorted by submission id):
 * `status`: `graded` (tests ran; the score stands), `timeout` (the wall-clock limit was hit),
   `invalid` (the file is not a gradable notebook for this assignment), `error` (grading itself
   failed, e.g. the grading process crashed);
-* `reason`: one line saying why the status is not `graded` (empty otherwise, or a note).
+* `reason`: one line saying why the status is not `graded` (empty otherwise, or a note),
+  followed by `q9: answer changed since graded` for each written answer whose manual score was
+  given for a different answer than the one stored now (the score is kept until re-reviewed).
 
 `grades.json` holds the same plus each test's outcome and message (sanitised like the feedback),
 each written answer's status and rubric items, the sandbox isolation report, the timings and the
@@ -35,7 +37,7 @@ from pathlib import Path
 
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
 
-from .gradebook_db import GradebookDB, ManualScore, natural_key
+from .gradebook_db import ANSWER_CHANGED, GradebookDB, ManualScore, natural_key
 
 STATUSES = tuple(Status)
 JSON_FORMAT = "mbrl-course-grades/1"
@@ -122,6 +124,21 @@ class GradeRecord:
         return {q: round(v, 4) for q, v in sorted(out.items(), key=lambda kv: natural_key(kv[0]))}
 
     @property
+    def changed_answers(self) -> list[str]:
+        """Manual questions whose saved score was given for another answer than the stored one."""
+        return [
+            q
+            for q, score in sorted(self.manual.items(), key=lambda kv: natural_key(kv[0]))
+            if score.answer_changed(self.written.get(q, ("missing", ""))[1])
+        ]
+
+    @property
+    def notes(self) -> str:
+        """The reason, then one note per changed answer (the CSV's `reason` cell)."""
+        flags = [f"{q}: {ANSWER_CHANGED}" for q in self.changed_answers]
+        return "; ".join([self.reason, *flags] if self.reason else flags)
+
+    @property
     def auto_total(self) -> float:
         """Auto-graded points earned."""
         return round(sum(self.questions.values()), 4)
@@ -154,6 +171,7 @@ class GradeRecord:
     def to_json(self) -> dict:
         """JSON-ready dict of this row (see :func:`write_json`)."""
         earned = self.questions
+        changed = set(self.changed_answers)
         return {
             "submission": self.id,
             "source": self.source,
@@ -178,6 +196,7 @@ class GradeRecord:
                     "items": [] if q not in self.manual else list(self.manual[q].items),
                     "comment": "" if q not in self.manual else self.manual[q].comment,
                     "grader": "" if q not in self.manual else self.manual[q].grader,
+                    "answer_changed": q in changed,
                 }
                 for q, m in self.manual_max.items()
             },
@@ -231,7 +250,7 @@ def csv_text(records: list[GradeRecord]) -> str:
                 points_str(r.total),
                 points_str(r.possible),
                 r.status.value,
-                one_line(r.reason),
+                one_line(r.notes, limit=600),
             ]
         )
     return fh.getvalue()
@@ -309,8 +328,9 @@ def format_table(records: list[GradeRecord], width: int | None = None) -> str:
 
     `score` is the auto-graded score; a `written` column (when the assignment has written
     questions) shows the manual points so far, ``?`` while some are not graded. Per-question
-    columns are shown when they fit; reasons go in the last column when at least 40 characters
-    remain for them, otherwise in a list of notes under the table.
+    columns are shown when they fit; reasons (and "answer changed since graded" notes) go in the
+    last column when at least 40 characters remain for them, otherwise in a list of notes under
+    the table.
     """
     if width is None:
         width = max(80, shutil.get_terminal_size((120, 24)).columns)
@@ -348,10 +368,10 @@ def format_table(records: list[GradeRecord], width: int | None = None) -> str:
                 f"{(points_str(per_q.get(q, 0.0)) if q in own else '-'):>{w}} "
                 for q, w in zip(qcols, q_ws, strict=True)
             )
-            if r.reason and inline:
-                line += " " + _cut(one_line(r.reason), width - len(line) - 1)
-            elif r.reason:
-                notes.append(_cut(f"  {r.id}: {one_line(r.reason)}", width))
+            if r.notes and inline:
+                line += " " + _cut(one_line(r.notes), width - len(line) - 1)
+            elif r.notes:
+                notes.append(_cut(f"  {r.id}: {one_line(r.notes)}", width))
             lines.append(line.rstrip())
         if notes:
             lines += ["notes:", *notes]

@@ -25,8 +25,10 @@ Tables (schema version :data:`SCHEMA_VERSION`, upgraded in place by the migratio
   and the Markdown text;
 * ``meta``: key/value facts about the file (e.g. the shard it holds, see :mod:`.shards`);
 * ``manual_scores``: per submission and manual question: rubric items (JSON list), points,
-  comment, grader, time and a version number that grows by one per save (never touched by a
-  regrade).
+  comment, grader, time, a version number that grows by one per save, and the sha256 of the
+  answer text the score was given for (``answer_sha256``); never touched by a regrade, so a
+  regrade that stores a different answer leaves a score whose digest no longer matches: it is
+  shown as "answer changed since graded" until a human saves it again.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from typing import Any
 
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
 
-from .gradebook_schema import SCHEMA_VERSION, SchemaError, migrate
+from .gradebook_schema import SCHEMA_VERSION, SchemaError, answer_digest, migrate
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -54,10 +56,13 @@ __all__ = [
     "SchemaError",
     "StoredSubmission",
     "WrittenAnswerRow",
+    "answer_digest",
     "migrate",
 ]
 
 DEFAULT_DB_NAME = "gradebook.sqlite"
+#: What exports, feedback and the review page say of a score whose answer has changed.
+ANSWER_CHANGED = "answer changed since graded"
 WRITTEN_STATUSES = ("ok", "empty", "missing", "malformed")
 
 
@@ -88,6 +93,13 @@ class ManualScore:
     """ISO 8601 UTC time of the save."""
     version: int
     """1 after the first save, +1 per save; 0 means "not graded yet" to :meth:`set_manual_score`."""
+    answer_sha256: str = ""
+    """:func:`answer_digest` of the answer text this score was given for ("" = not recorded)."""
+
+    def answer_changed(self, text: str) -> bool:
+        """Whether `text` (the answer stored now) differs from the answer this score was given
+        for; a score that recorded no digest is never flagged."""
+        return bool(self.answer_sha256) and self.answer_sha256 != answer_digest(text)
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,16 @@ class WrittenAnswerRow:
     status: str
     text: str
     score: ManualScore | None
+
+    @property
+    def answer_changed(self) -> bool:
+        """Graded, but the answer stored now is not the one the score was given for."""
+        return self.score is not None and self.score.answer_changed(self.text)
+
+    @property
+    def needs_review(self) -> bool:
+        """Not graded yet, or graded for an answer that has changed since."""
+        return self.score is None or self.answer_changed
 
 
 @dataclass(frozen=True)
@@ -143,7 +165,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _score_from_row(row: sqlite3.Row | tuple) -> ManualScore:
-    sid, question, assignment, items, points, comment, grader, updated_at, version = row
+    """A ManualScore from a row selected with :data:`_SCORE_COLS`."""
+    sid, question, assignment, items, points, comment, grader, updated_at, version, sha = row
     return ManualScore(
         submission_id=sid,
         assignment=assignment,
@@ -154,18 +177,21 @@ def _score_from_row(row: sqlite3.Row | tuple) -> ManualScore:
         grader=grader,
         updated_at=updated_at,
         version=int(version),
+        answer_sha256=sha,
     )
 
 
 _SCORE_COLS = (
-    "submission_id, question, assignment, items, points, comment, grader, updated_at, version"
+    "submission_id, question, assignment, items, points, comment, grader, updated_at, version, "
+    "answer_sha256"
 )
 
 
 def _write_score(con: sqlite3.Connection, score: ManualScore) -> None:
     """Insert or replace one manual score row (inside the caller's transaction)."""
     con.execute(
-        f"INSERT OR REPLACE INTO manual_scores ({_SCORE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT OR REPLACE INTO manual_scores ({_SCORE_COLS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             score.submission_id,
             score.question,
@@ -176,6 +202,7 @@ def _write_score(con: sqlite3.Connection, score: ManualScore) -> None:
             score.grader,
             score.updated_at,
             score.version,
+            score.answer_sha256,
         ),
     )
 
@@ -358,6 +385,12 @@ class GradebookDB:
             and row[2] != Status.ERROR.value
         )
 
+    def statuses(self) -> dict[str, str]:
+        """``{submission_id: status}`` of every stored submission (what ``--only-status`` picks)."""
+        with self._lock:
+            rows = self._con.execute("SELECT id, status FROM submissions").fetchall()
+        return {sid: status for sid, status in rows}
+
     def submission_ids(self, assignment: str | None = None) -> list[str]:
         """Stored submission ids (of `assignment`), in natural order."""
         with self._lock:
@@ -480,15 +513,27 @@ class GradebookDB:
         comment: str,
         grader: str,
         expected_version: int,
+        answer_sha256: str | None = None,
     ) -> ManualScore:
         """Save a human's score; raise :class:`Conflict` when the stored version is not
-        `expected_version` (0 = not graded yet), so a concurrent save is never overwritten."""
+        `expected_version` (0 = not graded yet), so a concurrent save is never overwritten.
+
+        The score records `answer_sha256`, the digest of the answer the grader saw (the review
+        page sends it); None stamps the answer stored now. Either way the "answer changed"
+        flag is cleared when the grader saw the current answer.
+        """
         with self._transaction() as con:
+            if answer_sha256 is None:
+                answer = con.execute(
+                    "SELECT text FROM written_answers WHERE submission_id = ? AND question = ?",
+                    (submission_id, question),
+                ).fetchone()
+                answer_sha256 = answer_digest("" if answer is None else answer[0])
             row = con.execute(
                 f"SELECT {_SCORE_COLS} FROM manual_scores WHERE submission_id = ? AND question = ?",
                 (submission_id, question),
             ).fetchone()
-            stored = 0 if row is None else int(row[-1])
+            stored = 0 if row is None else int(row[8])
             if stored != int(expected_version):
                 current = (
                     _score_from_row(row)
@@ -506,6 +551,7 @@ class GradebookDB:
                 grader=str(grader),
                 updated_at=now_utc(),
                 version=stored + 1,
+                answer_sha256=str(answer_sha256),
             )
             _write_score(con, score)
         return score
@@ -517,6 +563,18 @@ class GradebookDB:
                 f"SELECT {_SCORE_COLS} FROM manual_scores WHERE assignment = ?", (assignment,)
             ).fetchall()
         return {(r[0], r[1]): _score_from_row(r) for r in rows}
+
+    def changed_answers(self, assignment: str) -> set[tuple[str, str]]:
+        """``{(submission_id, question)}`` of `assignment` whose score was given for an answer
+        other than the one stored now (regraded since: "answer changed since graded")."""
+        with self._lock:
+            rows = self._con.execute(
+                "SELECT m.submission_id, m.question, m.answer_sha256, w.text FROM manual_scores m "
+                "LEFT JOIN written_answers w ON w.submission_id = m.submission_id "
+                "AND w.question = m.question WHERE m.assignment = ? AND m.answer_sha256 != ''",
+                (assignment,),
+            ).fetchall()
+        return {(sid, q) for sid, q, sha, text in rows if sha != answer_digest(text or "")}
 
     def import_manual_score(self, score: ManualScore) -> None:
         """Store `score` exactly as given (its version and time kept): used by ``merge``."""

@@ -7,12 +7,19 @@ file at the previous version. The tables are described in :mod:`.gradebook_db`.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 
 
 class SchemaError(Exception):
     """The file is not a gradebook this code can read (newer schema, not SQLite)."""
+
+
+def answer_digest(text: str) -> str:
+    """sha256 (hex) of a written answer's stored Markdown, as UTF-8: what a manual score records
+    of the answer it was given for. Part of the stored format: never change it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _execute_all(con: sqlite3.Connection, script: str) -> None:
@@ -98,7 +105,25 @@ def _migration_2(con: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migration_1, _migration_2)
+def _migration_3(con: sqlite3.Connection) -> None:
+    """Manual scores record the digest of the answer they were given for (``answer_sha256``);
+    existing scores get the digest of the answer stored now (empty text when none is stored)."""
+    con.execute("ALTER TABLE manual_scores ADD COLUMN answer_sha256 TEXT NOT NULL DEFAULT ''")
+    rows = con.execute(
+        "SELECT m.submission_id, m.question, w.text FROM manual_scores m LEFT JOIN "
+        "written_answers w ON w.submission_id = m.submission_id AND w.question = m.question"
+    ).fetchall()
+    con.executemany(
+        "UPDATE manual_scores SET answer_sha256 = ? WHERE submission_id = ? AND question = ?",
+        [(answer_digest(text or ""), sid, q) for sid, q, text in rows],
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+)
 """Ordered: ``MIGRATIONS[k]`` takes a file from version ``k`` to ``k + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -124,3 +124,21 @@ def test_canvas_needs_a_roster_and_a_readable_one(gradebook, capsys):
     assert "needs a Student column" in capsys.readouterr().err
     assert export.main(["--db", str(gradebook / "missing.sqlite")]) == 2
     assert "run `mbrl-course grade` first" in capsys.readouterr().err
+
+
+def test_changed_answer_keeps_its_canvas_score_and_is_reported(gradebook, capsys):
+    """A regrade that replaces a graded written answer keeps the Canvas cell and reports it."""
+    db_path = gradebook / "gradebook.sqlite"
+    with GradebookDB.open(db_path) as db:
+        db.record_result(
+            "jdoe/02_dyna.ipynb", "02_dyna", content_sha256="y", autograder_digest="d",
+            result=_result(3), written={"q9": ("ok", "a rewritten answer")},
+        )  # fmt: skip
+    out = gradebook / "canvas.csv"
+    argv = ["--format", "canvas", "--db", str(db_path), "--roster", str(gradebook / "roster.csv")]
+    assert export.main([*argv, "--out", str(out)]) == 0
+    by_login = {r[3]: r for r in csv.reader(io.StringIO(out.read_text()))}
+    assert by_login["jdoe"][5] == "4.5"  # the manual 1.5 is kept
+    notes = capsys.readouterr().err
+    assert "Doe, Jane: jdoe/02_dyna.ipynb q9: answer changed since graded" in notes
+    assert notes.count("answer changed") == 1  # unchanged answers stay quiet

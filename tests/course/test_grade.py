@@ -22,8 +22,9 @@ from mbrl_course import grade, written
 from mbrl_course.batch import Job, Settings, grade_batch
 from mbrl_course.grade import main
 from mbrl_course.gradebook_db import GradebookDB
+from mbrl_course.inputs import Selection, SelectionError
 from mbrl_course.outputs import Scrubbers, write_outputs
-from mbrl_course.submissions import discover
+from mbrl_course.submissions import Submission, discover
 from mbrl_grader.results import Limits
 
 ASSIGNMENT = "00_fixture"
@@ -627,6 +628,7 @@ def test_written_answers_are_stored_and_exported(env, monkeypatch):
     s1 = next(r for r in doc["submissions"] if r["submission"] == "s1.ipynb")
     assert s1["written"]["q9"] == {
         "status": "ok", "max_points": 2.0, "points": None, "items": [], "comment": "", "grader": "",
+        "answer_changed": False,
     }  # fmt: skip
     assert (
         "not graded yet (2 points)" in (env["tmp"] / "out" / "feedback" / "s1.ipynb.md").read_text()
@@ -668,7 +670,10 @@ def test_resume_skips_unchanged_submissions_and_regrades_changed_ones(env, monke
     (d / "s3.ipynb").write_text(notebook(GOOD, "answer = 42", f"FAKE_LOG={log}"))
     (d / "s5.ipynb").write_text(notebook(GOOD, "answer = 42", f"FAKE_LOG={log}"))
     assert _grade_cli(env, d, db_path, "--resume") == 0
-    assert "3 submission(s) already graded" in capsys.readouterr().out
+    assert (
+        "--resume: 3 submission(s) already graded from the same file with the same autograder, "
+        "skipped (3 graded); rows with status error are always regraded"
+    ) in capsys.readouterr().out
     assert log.read_text().count("start") == 2  # s3 (changed) and s5 (new) only
     with GradebookDB.open(db_path) as db:
         rows = {s.submission_id: s for s in db.submissions()}
@@ -745,3 +750,113 @@ def test_interrupted_shard_run_resumes_into_its_own_out_folder(env, monkeypatch,
     assert (out / "gradebook.sqlite").is_file()
     assert main([*argv, "--resume"]) == 0, capsys.readouterr().err
     assert len(list((out / "feedback").glob("*.md"))) == 4
+
+
+# ------------------------------------------------------------------ selective regrades
+
+
+def _runs(log: Path) -> int:
+    """How many fake runner starts `log` recorded (then empty it)."""
+    count = log.read_text().count("start") if log.exists() else 0
+    log.write_text("")
+    return count
+
+
+def test_only_status_regrades_just_those_rows_under_their_ids_keeping_manual_scores(
+    env, monkeypatch, capsys
+):
+    """`--only-status timeout` with more time regrades only the timed-out row, under its id,
+    keeps every manual score, leaves the other rows as stored and rewrites the exports."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    _add_written_question(env)
+    d, db_path, log = _small_corpus(env), env["tmp"] / "gb.sqlite", env["tmp"] / "runs.log"
+    (d / "s1.ipynb").write_text(_with_answer("Reuse.", GOOD, "answer = 42", f"FAKE_LOG={log}"))
+    hung = _with_answer("Plan ahead.", GOOD, "answer = 42", "FAKE_SLEEP=1.5", f"FAKE_LOG={log}")
+    (d / "s5.ipynb").write_text(hung)
+    assert _grade_cli(env, d, db_path, "--timeout", "0.3") == 0
+    assert _runs(log) == 2
+    with GradebookDB.open(db_path) as db:
+        assert db.statuses()["s5.ipynb"] == "timeout"
+        for sid in ("s1.ipynb", "s5.ipynb"):
+            db.set_manual_score(
+                sid, ASSIGNMENT, "q9", items=("1",), points=2, comment="ok", grader="ta",
+                expected_version=0,
+            )  # fmt: skip
+        before = {s.submission_id: s for s in db.submissions()}
+        scores = db.manual_scores(ASSIGNMENT)
+    capsys.readouterr()
+    assert _grade_cli(env, d, db_path, "--only-status", "timeout", "--timeout", "20") == 0
+    out = capsys.readouterr().out
+    assert _runs(log) == 1  # s5 only
+    assert "regraded 1 submission(s) (--only-status timeout) under their ids" in out
+    assert "the other 4 row(s) are unchanged" in out
+    with GradebookDB.open(db_path) as db:
+        after = {s.submission_id: s for s in db.submissions()}
+        assert db.manual_scores(ASSIGNMENT) == scores and db.changed_answers(ASSIGNMENT) == set()
+    assert sorted(after) == sorted(before)
+    assert after["s5.ipynb"].result.status == "graded" and after["s5.ipynb"].result.score == 5
+    assert all(after[sid] == before[sid] for sid in before if sid != "s5.ipynb")
+    with (env["tmp"] / "out" / "grades.csv").open() as fh:
+        rows = {r["submission"]: r for r in csv.DictReader(fh)}
+    assert sorted(rows) == sorted(before)
+    assert (rows["s5.ipynb"]["status"], rows["s5.ipynb"]["total"]) == ("graded", "7")
+    assert _grade_cli(env, d, db_path, "--only-status", "timeout") == 0  # nothing left to redo
+    assert _runs(log) == 0 and "no stored row to regrade" in capsys.readouterr().err
+
+
+def test_only_id_regrades_the_ids_given_and_refuses_unknown_ones(env, monkeypatch, capsys):
+    """`--only-id` and `--only-ids-file` regrade exactly those rows; an id that no input has,
+    or a selection with --resume, is refused before anything is graded (exit 2)."""
+    monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
+    d, db_path, log = _small_corpus(env), env["tmp"] / "gb.sqlite", env["tmp"] / "runs.log"
+    for k in (1, 2, 3):
+        (d / f"s{k}.ipynb").write_text(notebook(GOOD, "answer = 42", f"FAKE_LOG={log}"))
+    assert _grade_cli(env, d, db_path) == 0
+    assert _runs(log) == 3
+    ids = env["tmp"] / "ids.txt"
+    ids.write_text("# to regrade\ns3.ipynb\n\n")
+    capsys.readouterr()
+    assert _grade_cli(env, d, db_path, "--only-id", "s1.ipynb", "--only-ids-file", str(ids)) == 0
+    assert _runs(log) == 2 and "regraded 2 submission(s)" in capsys.readouterr().out
+    assert _grade_cli(env, d, db_path, "--only-id", "alice/s1.ipynb") == 2
+    err = capsys.readouterr().err
+    assert "no submission 'alice/s1.ipynb' among the inputs" in err and "s1.ipynb" in err
+    assert _grade_cli(env, d, db_path, "--only-id", "s1.ipynb", "--resume") == 2
+    assert "--resume would skip them" in capsys.readouterr().err
+    ids.write_text("# nothing\n")
+    assert _grade_cli(env, d, db_path, "--only-ids-file", str(ids)) == 2
+    assert "no submission id in it" in capsys.readouterr().err
+    assert _runs(log) == 0
+
+
+def test_only_status_rejects_unknown_statuses(capsys):
+    """A status that does not exist is an argparse error naming the allowed ones."""
+    with pytest.raises(SystemExit) as info:
+        main(["x.ipynb", "--only-status", "timeout,hung"])
+    assert info.value.code == 2
+    assert "graded, timeout, invalid, error" in capsys.readouterr().err
+
+
+def test_resume_help_says_what_it_skips(capsys):
+    """--help tells which stored rows --resume skips and how to retry timeouts."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "has status graded, timeout or invalid" in text
+    assert "rows with status error, are graded" in text and "--only-status timeout" in text
+
+
+def test_selection_by_id_or_status_within_a_shard(tmp_path):
+    """Selection.pick keeps rows matching a status or an id; an id of another shard is no error,
+    an id no input has is; a chosen stored row whose file is gone is noted."""
+    subs = [Submission(f"s{k}.ipynb", tmp_path / f"s{k}.ipynb") for k in range(4)]
+    stored = {"s0.ipynb": "graded", "s1.ipynb": "timeout", "s2.ipynb": "error", "gone": "timeout"}
+    pick = Selection(frozenset({"timeout"}), frozenset({"s3.ipynb"}))
+    chosen, notes = pick.pick(subs, stored)
+    assert [s.id for s in chosen] == ["s1.ipynb", "s3.ipynb"]
+    assert notes == ["gone: stored with status timeout but not among the inputs; not regraded"]
+    mine = subs[:2]  # this shard's submissions; s3 is in another shard
+    chosen, _ = pick.pick(mine, stored, discovered=subs)
+    assert [s.id for s in chosen] == ["s1.ipynb"]
+    with pytest.raises(SelectionError, match="no submission 'x.ipynb'"):
+        Selection(ids=frozenset({"x.ipynb"})).pick(subs, stored)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 
 from mbrl_course.feedback import render
 from mbrl_course.gradebook import (
     GradeRecord,
+    csv_text,
     format_table,
     natural_key,
     points_str,
     write_csv,
     write_json,
 )
-from mbrl_course.gradebook_db import ManualScore
+from mbrl_course.gradebook_db import ManualScore, answer_digest
 from mbrl_grader.results import SubmissionResult, TestOutcome
 from mbrl_grader.scrub import CodeScrubber, code_lines
 
@@ -231,3 +233,25 @@ def test_table_shows_auto_score_and_written_progress():
     assert " 2/3 " in row and " ?/3 " in row  # q5 not graded yet
     bob.manual["q5"] = ManualScore(bob.id, "02_dyna", "q5", (), 1.0, "", "ta", "t", 1)
     assert " 2.5/3 " in format_table([bob], width=120).splitlines()[3]
+
+
+def test_changed_answer_is_marked_in_csv_json_and_feedback(tmp_path):
+    """A score given for an earlier answer keeps its points and says "answer changed since
+    graded" in grades.csv, grades.json and the feedback; a score for the stored answer is quiet."""
+    bob = with_written(sample_records()[0])
+    quiet_csv, quiet_md = csv_text([bob]), render(bob)
+    assert "answer changed" not in quiet_csv + quiet_md  # a score without a digest: not flagged
+    now = bob.written["q4"][1]
+    bob.manual["q4"] = dataclasses.replace(bob.manual["q4"], answer_sha256=answer_digest(now))
+    assert "answer changed" not in csv_text([bob]) + render(bob) and not bob.changed_answers
+    bob.manual["q4"] = dataclasses.replace(bob.manual["q4"], answer_sha256=answer_digest("old"))
+    with write_csv([bob], tmp_path / "grades.csv").open() as fh:
+        [row] = list(csv.DictReader(fh))
+    assert row["q4"] == "1.5" and row["reason"] == "q4: answer changed since graded"
+    doc = json.loads(write_json([bob], tmp_path / "g.json").read_text())
+    written = doc["submissions"][0]["written"]
+    assert written["q4"]["answer_changed"] is True and written["q4"]["points"] == 1.5
+    assert written["q5"]["answer_changed"] is False
+    md = render(bob)
+    assert "- **q4** (answered): 1.5 / 2 points\n  - Note: answer changed since graded" in md
+    assert "q4: answer changed since graded" in format_table([bob], width=200)

@@ -148,12 +148,71 @@ def test_upgrade_from_version_1_keeps_data(tmp_path):
     )
     con.close()
     with GradebookDB.open(path) as db:
-        assert db.schema_version() == G.SCHEMA_VERSION == 2
+        assert db.schema_version() == G.SCHEMA_VERSION == 3
         [stored] = db.submissions()
         assert stored.result.isolation == {} and stored.result.status == Status.GRADED
-        assert db.manual_score("s1.ipynb", "q4").version == 3
+        score = db.manual_score("s1.ipynb", "q4")
+        assert score.version == 3 and score.answer_sha256 == G.answer_digest("")
         assert db.written_answers(A, "q4")[0].status == "missing"
         assert db.is_current("s1.ipynb", "sha", "dig")
+
+
+def test_upgrade_from_version_2_stamps_scores_with_the_answer_stored_now(tmp_path):
+    """A version-2 score gets the digest of its stored answer: quiet until the answer changes."""
+    path = tmp_path / "v2.sqlite"
+    con = sqlite3.connect(path, isolation_level=None)
+    assert G.migrate(con, target=2) == 2
+    con.execute(
+        "INSERT INTO submissions (id, assignment, content_sha256, autograder_digest, status, "
+        "graded_at) VALUES ('s1.ipynb', ?, 'sha', 'dig', 'graded', '2026-01-01T00:00:00+00:00')",
+        (A,),
+    )
+    con.execute("INSERT INTO written_answers VALUES ('s1.ipynb', 'q4', 'ok', 'Old answer.')")
+    con.execute(
+        "INSERT INTO manual_scores VALUES ('s1.ipynb', 'q4', ?, '[\"a\"]', 2, 'ok', 'ta', 't', 1)",
+        (A,),
+    )
+    con.close()
+    with GradebookDB.open(path) as db:
+        assert db.schema_version() == 3
+        score = db.manual_score("s1.ipynb", "q4")
+        assert score.answer_sha256 == G.answer_digest("Old answer.") and score.points == 2
+        assert db.changed_answers(A) == set() and not db.written_answers(A, "q4")[0].needs_review
+        record(db, "s1.ipynb", written={"q4": ("ok", "New answer.")})
+        assert db.changed_answers(A) == {("s1.ipynb", "q4")}
+
+
+def test_changed_answer_keeps_its_score_flagged_until_saved_again(db):
+    """A regrade with a new answer flags the kept score; the same answer stays quiet; a save
+    for the new answer clears the flag, a save for the answer the grader saw before does not."""
+    record(db, "s1.ipynb", written={"q4": ("ok", "First.")})
+    first = db.set_manual_score(
+        "s1.ipynb", A, "q4", items=("a",), points=1, comment="", grader="ta", expected_version=0
+    )
+    assert first.answer_sha256 == G.answer_digest("First.")
+    record(db, "s1.ipynb", sha="again", written={"q4": ("ok", "First.")})  # unchanged answer
+    assert db.changed_answers(A) == set()
+    record(db, "s1.ipynb", sha="new", written={"q4": ("ok", "Second.")})
+    [row] = db.written_answers(A, "q4")
+    assert row.score == first and row.answer_changed and row.needs_review
+    assert db.changed_answers(A) == {("s1.ipynb", "q4")}
+    stale = db.set_manual_score(
+        "s1.ipynb", A, "q4", items=("a",), points=1, comment="", grader="ta", expected_version=1,
+        answer_sha256=G.answer_digest("First."),  # a page still showing the old answer
+    )  # fmt: skip
+    assert db.changed_answers(A) == {("s1.ipynb", "q4")}
+    db.set_manual_score(
+        "s1.ipynb", A, "q4", items=("a",), points=1, comment="", grader="ta",
+        expected_version=stale.version,
+    )  # fmt: skip
+    assert db.changed_answers(A) == set() and not db.written_answers(A, "q4")[0].needs_review
+
+
+def test_statuses_map_every_stored_row(db):
+    """statuses() is what --only-status selects from: every stored id with its status."""
+    record(db, "s1.ipynb")
+    record(db, "s2.ipynb", res=result(status=Status.TIMEOUT))
+    assert db.statuses() == {"s1.ipynb": "graded", "s2.ipynb": "timeout"}
 
 
 def test_newer_schema_is_refused(tmp_path):

@@ -136,6 +136,7 @@ def test_second_page_with_stale_version_gets_a_conflict(client, db):
         {"items": ["9"]},
         {"submission_id": "nobody.ipynb"},
         {"question": "q7_7"},
+        {"answer_sha256": "not a digest"},
     ],
 )
 def test_bad_saves_are_rejected_without_writing(client, db, body):
@@ -203,3 +204,46 @@ def test_cli_serves_on_localhost_with_a_token(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _regrade_with_answer(db, sid: str, question: str, text: str) -> None:
+    """Store `sid` again as a regrade would, its answer to `question` replaced by `text`."""
+    [stored] = [s for s in db.submissions(A) if s.submission_id == sid]
+    written = db.written_of(sid) | {question: ("ok", text)}
+    db.record_result(
+        sid, A, content_sha256="regraded", autograder_digest=stored.autograder_digest,
+        result=stored.result, written=written,
+    )  # fmt: skip
+
+
+def test_changed_answer_goes_back_to_the_queue_until_saved(client, db):
+    """A graded answer that a regrade replaced is shown with a notice, counted as needing
+    review and reached by `u`; saving it for the answer shown clears all three."""
+    for sid in db.submission_ids(A):
+        _save(client, sid, ["1"], 0)
+    _regrade_with_answer(db, "student0005.ipynb", "q1_1", "A *rewritten* answer.")
+    assert "answer changed" not in client.get(f"/review/{A}/q1_1/4?token={TOKEN}").get_data(
+        as_text=True
+    )  # unchanged answers stay quiet
+    response = client.get(f"/review/{A}/q1_1?after=1&token={TOKEN}")
+    assert response.status_code == 302 and "/q1_1/5?" in response.headers["Location"]
+    html = client.get(f"/review/{A}/q1_1/5?token={TOKEN}").get_data(as_text=True)
+    assert 'id="answer-changed"' in html and "Answer changed since graded" in html
+    state = _state(html)
+    assert state["answer_changed"] and state["score"]["version"] == 1
+    assert state["progress"]["question_text"] == "this question: 11 of 12"
+    assert state["progress"]["text"] == "11 of 24 graded"
+    assert "11 of 12" in client.get(f"/?token={TOKEN}").get_data(as_text=True)
+    response = client.post(
+        "/api/score",
+        json={"assignment": A, "question": "q1_1", "submission_id": "student0005.ipynb",
+              "items": ["1"], "comment": "", "expected_version": 1,
+              "answer_sha256": state["answer_sha256"]},
+        headers={"X-Review-Token": TOKEN},
+    )  # fmt: skip
+    data = response.get_json()
+    assert response.status_code == 200 and data["answer_changed"] is False
+    assert data["progress"]["question_text"] == "this question: 12 of 12"
+    html = client.get(f"/review/{A}/q1_1/5?token={TOKEN}").get_data(as_text=True)
+    assert 'id="answer-changed"' not in html
+    assert db.changed_answers(A) == set()

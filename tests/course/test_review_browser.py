@@ -145,3 +145,36 @@ def test_page_without_token_is_refused(browser, server):
     assert response is not None and response.status == 403
     assert page.locator("#state").count() == 0
     page.close()
+
+
+def test_changed_answer_notice_queue_and_keep_score(browser, server):
+    """A graded answer replaced by a regrade is where `u` goes, says so, and "keep this score"
+    re-stamps it: the notice goes and the progress counts it as graded again."""
+    base, db = server
+    for sid in db.submission_ids(A):
+        db.set_manual_score(
+            sid, A, "q1_1", items=("1",), points=1, comment="", grader="ta", expected_version=0
+        )
+    [stored] = [s for s in db.submissions(A) if s.submission_id == "student0003.ipynb"]
+    db.record_result(
+        stored.submission_id, A, content_sha256="regraded", autograder_digest="synthetic",
+        result=stored.result,
+        written=db.written_of(stored.submission_id) | {"q1_1": ("ok", "A new answer.")},
+    )  # fmt: skip
+    page = _open(browser, base, 1)
+    expect(page.locator("#answer-changed")).to_have_count(0)
+    expect(page.locator("#progress")).to_have_text("5 of 12 graded")
+    page.keyboard.press("u")
+    page.wait_for_url(f"**/review/{A}/q1_1/3?token=tok")
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+    notice = page.locator("#answer-changed")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Answer changed since graded")
+    expect(page.locator("#question-progress")).to_have_text("this question: 5 of 6")
+    page.locator("#keep-score").click()
+    expect(notice).to_be_hidden()
+    expect(page.locator("#question-progress")).to_have_text("this question: 6 of 6")
+    expect(page.locator("#saved")).to_contain_text("v2")
+    assert db.changed_answers(A) == set()
+    assert db.manual_score("student0003.ipynb", "q1_1").items == ("1",)
+    page.close()

@@ -5,7 +5,9 @@ stays in their head), so a page shows one answer of one question with that quest
 next to it, and the keyboard moves on. Scores live in the gradebook database
 (:class:`~mbrl_course.gradebook_db.GradebookDB`); every save carries the version the page loaded,
 so two pages open at once never overwrite each other: the second save gets a conflict notice and
-the stored score instead.
+the stored score instead. A score given for an answer that a regrade has since replaced
+("answer changed since graded") counts as not graded: ``u`` and the progress count it, the page
+says so, and saving it again stamps the answer shown.
 
 Security: the server binds 127.0.0.1 only (see :mod:`.cli`); every request except the vendored
 static assets must carry the random token (``?token=`` or the ``X-Review-Token`` header, as in
@@ -15,13 +17,21 @@ Jupyter); answers are rendered by :mod:`.render` (student HTML escaped).
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 
-from ..gradebook_db import Conflict, GradebookDB, ManualScore, WrittenAnswerRow
+from ..gradebook_db import (
+    ANSWER_CHANGED,
+    Conflict,
+    GradebookDB,
+    ManualScore,
+    WrittenAnswerRow,
+    answer_digest,
+)
 from ..written import Rubric, status_message
 from .render import inline_html, markdown_html
 
@@ -97,13 +107,14 @@ class Reviewer:
         return self.rubrics.get(assignment, {}).get(question)
 
     def progress(self, assignment: str, question: str, rows: list[WrittenAnswerRow]) -> Progress:
-        """Progress of `question` (its rows given) and of the whole assignment."""
+        """Progress of `question` (its rows given) and of the whole assignment; a score whose
+        answer changed since it was given does not count as graded."""
         questions = set(self.questions(assignment))
-        scores = self.db.manual_scores(assignment)
+        scores = set(self.db.manual_scores(assignment)) - self.db.changed_answers(assignment)
         submissions = {row.submission_id for row in rows}
         graded = sum(1 for sid, q in scores if q in questions and sid in submissions)
         return Progress(
-            question_graded=sum(1 for row in rows if row.score is not None),
+            question_graded=sum(1 for row in rows if not row.needs_review),
             question_total=len(rows),
             assignment_graded=graded,
             assignment_total=len(rows) * len(questions),
@@ -111,11 +122,12 @@ class Reviewer:
 
 
 def _next_ungraded(rows: list[WrittenAnswerRow], after: int) -> int | None:
-    """1-based position of the first ungraded row after `after` (wrapping), or None."""
+    """1-based position of the first row needing review (ungraded, or its answer changed since
+    graded) after `after` (wrapping), or None."""
     n = len(rows)
     for step in range(1, n + 1):
         index = (after - 1 + step) % n
-        if rows[index].score is None:
+        if rows[index].needs_review:
             return index + 1
     return None
 
@@ -166,7 +178,7 @@ def create_app(reviewer: Reviewer) -> Flask:
             questions = []
             for question in reviewer.questions(assignment):
                 rows = reviewer.db.written_answers(assignment, question)
-                done = sum(1 for row in rows if row.score is not None)
+                done = sum(1 for row in rows if not row.needs_review)
                 questions.append({"name": question, "graded": done, "total": len(rows)})
             overview.append({"name": assignment, "questions": questions})
         return render_template("index.html", overview=overview, token=reviewer.token)
@@ -202,6 +214,8 @@ def create_app(reviewer: Reviewer) -> Flask:
             "question": question,
             "submission_id": row.submission_id,
             "score": score_json(row.score),
+            "answer_sha256": answer_digest(row.text),
+            "answer_changed": row.answer_changed,
             "items": [{"id": i["id"], "points": i["points"]} for i in items],
             "progress": progress.to_json(),
             "urls": {
@@ -224,6 +238,7 @@ def create_app(reviewer: Reviewer) -> Flask:
             total=len(rows),
             row=row,
             status_message=status_message(row.status),
+            answer_changed=ANSWER_CHANGED if row.answer_changed else "",
             answer_html=markdown_html(row.text) if row.text.strip() else "",
             prompt_html=markdown_html(rubric.prompt_md) if rubric else "",
             notes_html=markdown_html(rubric.notes) if rubric and rubric.notes else "",
@@ -245,6 +260,9 @@ def create_app(reviewer: Reviewer) -> Flask:
             items = [str(i) for i in data.get("items", [])]
             comment = str(data.get("comment", ""))
             expected = int(data["expected_version"])
+            seen = data.get("answer_sha256")
+            if seen is not None and not re.fullmatch(r"[0-9a-f]{64}", str(seen)):
+                raise ValueError("answer_sha256 must be 64 hex digits")
         except (KeyError, TypeError, ValueError) as exc:
             return jsonify(error=f"bad request: {exc}"), 400
         if question not in reviewer.questions(assignment):
@@ -262,6 +280,7 @@ def create_app(reviewer: Reviewer) -> Flask:
             score = reviewer.db.set_manual_score(
                 submission_id, assignment, question, items=items, points=points,
                 comment=comment, grader=reviewer.grader, expected_version=expected,
+                answer_sha256=seen,
             )  # fmt: skip
         except Conflict as conflict:
             current = conflict.current
@@ -278,9 +297,11 @@ def create_app(reviewer: Reviewer) -> Flask:
                 progress=reviewer.progress(assignment, question, rows).to_json(),
             ), 409
         rows = reviewer.db.written_answers(assignment, question)
+        [row] = [r for r in rows if r.submission_id == submission_id]
         return jsonify(
             ok=True,
             score=score_json(score),
+            answer_changed=row.answer_changed,
             progress=reviewer.progress(assignment, question, rows).to_json(),
         )
 

@@ -48,6 +48,14 @@
     document.getElementById("question-progress").textContent = progress.question_text;
   }
 
+  // "Answer changed since graded": the notice goes once a save stamps the answer shown.
+  const answerChanged = document.getElementById("answer-changed");
+  function showAnswerChanged(changed) {
+    if (answerChanged) answerChanged.classList.toggle("hidden", !changed);
+  }
+  const keepScore = document.getElementById("keep-score");
+  if (keepScore) keepScore.addEventListener("click", function () { save(); });
+
   function say(message, isError) {
     notice.textContent = message;
     notice.classList.remove("hidden");
@@ -71,6 +79,7 @@
       items: Array.from(selected),
       comment: comment.value,
       expected_version: score.version,
+      answer_sha256: state.answer_sha256,
     };
     pending = pending.then(function () {
       return fetch(state.urls.save, {
@@ -89,6 +98,7 @@
           } else {
             adopt(data.score);
             showProgress(data.progress);
+            showAnswerChanged(data.answer_changed);
           }
         });
       }).catch(function (err) {
