@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError
 from ..layout import default_layout
-from ..review.cli import resolve_assignment
 from ..written import load_rubrics
 from .collect import collect
 from .html import report_html
@@ -48,11 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mbrl-course report: {exc}", file=sys.stderr)
         return 2
     with db:
-        try:
-            name = resolve_assignment(ns.assignment, db.assignments())
-        except SystemExit as exc:  # its message names `review`; say it as `report`
-            print(f"mbrl-course report: {str(exc).split(': ', 1)[-1]}", file=sys.stderr)
+        known = db.assignments()
+        matches = [a for a in known if ns.assignment in (a, a.split("_", 1)[0])]
+        if len(matches) != 1:
+            print(f"mbrl-course report: no single assignment matches {ns.assignment!r} in "
+                  f"{db_path} (known: {', '.join(known) or 'none'})", file=sys.stderr)  # fmt: skip
             return 2
+        name = matches[0]
         autograder = layout.autograder / name
         rubrics = load_rubrics(autograder) if (autograder / "rubrics.json").is_file() else {}
         data = collect(db, name, rubrics=rubrics, autograder_dir=autograder,

@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .collect import ClassReport, QuestionStats  # noqa: E402
 
@@ -36,12 +37,13 @@ def _panel(ax, stats: QuestionStats) -> None:
     extra = f", {stats.ungraded} ungraded" if stats.ungraded else ""
     ax.set_title(f"{stats.question} ({stats.points:g} pt{extra})", fontsize=9)
     ax.set_xlim(-0.5 if stats.points <= 3 else -1, stats.points + (0.5 if stats.points <= 3 else 1))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.tick_params(labelsize=7)
 
 
 def _png(fig) -> str:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=80)  # fixed layout: "tight" measures text, slowly
     plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -56,7 +58,9 @@ def question_histograms(report: ClassReport) -> str:
     for ax in list(axes.flat)[len(panels) :]:
         ax.axis("off")
     fig.supylabel("submissions", fontsize=8)
-    fig.tight_layout()
+    height = 2.0 * rows  # inches; margins of about 0.35 in at the top and bottom
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.35 / height, top=1 - 0.35 / height,
+                        wspace=0.3, hspace=0.6)  # fmt: skip
     return _png(fig)
 
 
@@ -68,5 +72,5 @@ def total_histogram(report: ClassReport) -> str:
             edgecolor="white")  # fmt: skip
     ax.set_xlabel(f"total score (of {report.possible:g}; written answers as graded so far)")
     ax.set_ylabel("submissions")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.22, top=0.95)
     return _png(fig)

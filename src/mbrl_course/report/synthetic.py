@@ -100,7 +100,7 @@ def populate_class(
     db.set_questions(assignment, auto, {q: r.points for q, r in rubrics.items()})
     ids = []
     for k in range(n):
-        pool = buggy if k % 50 == HOSTILE_EVERY else samples  # the hostile one fails a test
+        pool = buggy[:1] if k % 50 == HOSTILE_EVERY else samples  # hostile: one buggy sample
         variant, entry = pool[int(rng.integers(len(pool)))]
         sid = f"student{k + 1:04d}_{variant}"
         written = {q: ANSWERS[(k + j) % len(ANSWERS)] for j, q in enumerate(rubrics)}
