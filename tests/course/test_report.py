@@ -143,3 +143,14 @@ def test_cli_refuses_a_missing_gradebook_and_an_unknown_assignment(class_db, tmp
     assert "mbrl-course grade" in capsys.readouterr().err
     assert report_cli.main(["--assignment", "07", "--db", str(class_db.path)]) == 2
     assert "mbrl-course report: no single assignment" in capsys.readouterr().err
+
+
+def test_a_class_that_did_equally_well_has_no_lowest(tmp_path):
+    """Three submissions with the same total are not flagged as "the lowest"; nothing crashes."""
+    from mbrl_course.review.synthetic import populate
+
+    with GradebookDB.open(tmp_path / "gradebook.sqlite") as db:
+        populate(db, 3)
+        report = collect(db, "99_synthetic")
+    assert report.submissions == 3 and report.worth_a_look == []
+    assert "3 submissions (graded 3)" in summary(report)

@@ -8,6 +8,7 @@ gradebook stores them (hidden tests' messages are assertion messages only, never
 from __future__ import annotations
 
 import csv
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ PROBLEM_REASONS = {
     "error": "grading failed",
 }
 LOWEST_SHARE = 0.1
-"""The lowest-scoring tenth of the graded submissions (at least 3) are worth a look."""
+"""The lowest-scoring tenth of the graded submissions (at least one, never one with the best
+total) are worth a look."""
 
 
 @dataclass(frozen=True)
@@ -240,8 +242,10 @@ def collect(
         (s for s in subs if s.result.status is Status.GRADED),
         key=lambda s: (per_sub[s.submission_id], natural_key(s.submission_id)),
     )
-    for sub in graded[: max(3, round(LOWEST_SHARE * len(graded)))]:
-        flags[sub.submission_id].append(f"among the lowest {LOWEST_SHARE:.0%}")
+    best = max((per_sub[s.submission_id] for s in graded), default=0.0)
+    for sub in graded[: max(1, math.ceil(LOWEST_SHARE * len(graded)))]:
+        if per_sub[sub.submission_id] < best:  # a class that all did equally well has no lowest
+            flags[sub.submission_id].append(f"among the lowest {LOWEST_SHARE:.0%}")
     similar = read_similarity(similarity_csv)
     if similarity_csv.is_file():
         report.similarity_source = (

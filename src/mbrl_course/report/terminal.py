@@ -7,7 +7,7 @@ from .collect import ClassReport
 
 def summary(report: ClassReport, *, top: int = 8) -> str:
     """Overview, per-question means, the most failed tests, problems and who to look at."""
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(report.statuses.items()))
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(report.statuses.items())) or "none"
     mean = sum(report.totals) / len(report.totals) if report.totals else 0.0
     lines = [
         f"class report, {report.assignment}: {report.submissions} submissions ({statuses}), "
