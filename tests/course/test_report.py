@@ -16,6 +16,7 @@ from mbrl_course.report import cli as report_cli
 from mbrl_course.report.collect import collect
 from mbrl_course.report.synthetic import HOSTILE_MESSAGE, populate_class
 from mbrl_course.report.terminal import summary
+from mbrl_course.review.synthetic import populate
 from mbrl_course.similarity import PairScore
 from mbrl_course.similarity_report import write_csv
 from mbrl_course.written import load_rubrics
@@ -147,8 +148,6 @@ def test_cli_refuses_a_missing_gradebook_and_an_unknown_assignment(class_db, tmp
 
 def test_a_class_that_did_equally_well_has_no_lowest(tmp_path):
     """Three submissions with the same total are not flagged as "the lowest"; nothing crashes."""
-    from mbrl_course.review.synthetic import populate
-
     with GradebookDB.open(tmp_path / "gradebook.sqlite") as db:
         populate(db, 3)
         report = collect(db, "99_synthetic")
