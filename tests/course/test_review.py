@@ -10,11 +10,13 @@ import pytest
 from mbrl_course.gradebook_db import GradebookDB
 from mbrl_course.review import cli as review_cli
 from mbrl_course.review.app import Reviewer, create_app
+from mbrl_course.review.blind import SECRET_KEY, BlindOrder
 from mbrl_course.review.render import inline_html, markdown_html
 from mbrl_course.review.synthetic import ASSIGNMENT as A
 from mbrl_course.review.synthetic import populate, synthetic_rubrics
 
 TOKEN = "test-token-123"
+BLIND_SECRET = "0f" * 16
 
 
 @pytest.fixture
@@ -207,7 +209,8 @@ def test_cli_serves_on_localhost_with_a_token(tmp_path):
 
 @pytest.fixture
 def blind_client(db):
-    """A test client of the review app grading blind (the command line's default)."""
+    """A test client of the review app grading blind (the command line's default), fixed secret."""
+    db.set_meta(SECRET_KEY, BLIND_SECRET)
     reviewer = Reviewer(db, {A: synthetic_rubrics()}, token=TOKEN, grader="alice", blind=True)
     return create_app(reviewer).test_client()
 
@@ -232,7 +235,9 @@ def test_blind_pages_title_and_api_carry_no_submission_id(blind_client, db):
     )  # fmt: skip
     assert response.status_code == 200 and "student0" not in response.get_data(as_text=True)
     ((sid, question),) = db.manual_scores(A)
-    assert question == "q1_1" and sid != "student0007.ipynb"  # a shuffled order, not by name
+    order = BlindOrder(bytes.fromhex(BLIND_SECRET)).shuffled_ids(db.submission_ids(A))
+    assert question == "q1_1" and sid == order[6]
+    assert order != db.submission_ids(A)  # shuffled, not by name
     q2 = _state(pages[3].get_data(as_text=True))  # answer 7 of q2_1: the same submission
     assert q2["answer_key"] == key
 
@@ -291,15 +296,23 @@ def test_class_report_is_served_and_linked(client):
     """The start page links the class report; it needs the token and carries no script."""
     index = client.get(f"/?token={TOKEN}").get_data(as_text=True)
     assert f"/report/{A}?token={TOKEN}" in index
+    assert _save(client, "student0001.ipynb", ["1"], 0).status_code == 200  # the others are lowest
     assert client.get(f"/report/{A}").status_code == 403
     response = client.get(f"/report/{A}?token={TOKEN}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Class report" in html and "<script" not in html
-    assert "data:image/png;base64," in html and "student0001.ipynb" in html
+    assert "data:image/png;base64," in html and "student0002.ipynb" in html
     assert client.get(f"/report/nothing?token={TOKEN}").status_code == 404
 
 
 def test_class_report_is_blind_when_grading_is(blind_client):
     """Grading blind, the served report names submissions only as "Submission N"."""
+    state = _state(blind_client.get(f"/review/{A}/q1_1/1?token={TOKEN}").get_data(as_text=True))
+    blind_client.post(
+        "/api/score",
+        json={"assignment": A, "question": "q1_1", "answer_key": state["answer_key"],
+              "items": ["1"], "comment": "", "expected_version": 0},
+        headers={"X-Review-Token": TOKEN},
+    )  # fmt: skip
     html = blind_client.get(f"/report/{A}?token={TOKEN}").get_data(as_text=True)
     assert "student0" not in html and "Submission " in html
