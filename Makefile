@@ -56,6 +56,7 @@ bench: setup
 	$(PY) bench/grading.py
 	$(PY) bench/review.py
 	$(PY) bench/similarity.py
+	$(PY) bench/report.py
 	$(PY) bench/audit.py
 	$(PY) bench/rpc.py
 

@@ -1,6 +1,6 @@
 """Benchmark of the review page with many submissions (issue 12 target: page load < 200 ms).
 
-    python bench/review.py [--submissions 1000] [--repeat 30]
+    python bench/review.py [--submissions 1000] [--repeat 30] [--blind]
 
 Builds a synthetic gradebook (``mbrl_course.review.synthetic``: 2 written questions, every kind
 of answer, some already graded) in a temporary folder, starts the real review server on
@@ -53,6 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--blind", action="store_true", help="grade blind (the CLI's default)")
     args = parser.parse_args()
     n = args.submissions
     with tempfile.TemporaryDirectory(prefix="mbrl-bench-review-") as tmp:
@@ -65,7 +66,7 @@ def main() -> None:
         print(f"synthetic gradebook: {n} submissions x 2 written questions "
               f"in {time.perf_counter() - start:.1f} s")  # fmt: skip
         server, url = make_review_server(
-            db, {ASSIGNMENT: synthetic_rubrics()}, token="bench", grader="bench"
+            db, {ASSIGNMENT: synthetic_rubrics()}, token="bench", grader="bench", blind=args.blind
         )
         threading.Thread(target=server.serve_forever, daemon=True).start()
         parts = urlsplit(url)

@@ -11,6 +11,7 @@
     mbrl-course written-pdf SUBS --assignment NN --out DIR   PDFs for Gradescope
     mbrl-course similarity SUBS --assignment NN copy check of graded code (mbrl_course.similarity)
     mbrl-course audit [--assignment NN] ...     mutation audit (mbrl_course.audit.cli:main)
+    mbrl-course report --assignment NN          class report (mbrl_course.report.cli:main)
 
 `grade`, `run`, `merge`, `export` and `samples` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -47,8 +48,15 @@ DISPATCHED = {
         "main",
         "mutation-test the hidden tests (see `audit --help`)",
     ),
+    "report": (
+        "mbrl_course.report.cli",
+        "main",
+        "class report of one assignment: scores, failed tests, rubric items (HTML + summary)",
+    ),
 }
-ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf", "similarity", "audit"}
+ACCEPTS_ROOT = {
+    "run", "samples", "corpus-report", "review", "written-pdf", "similarity", "audit", "report"
+}  # fmt: skip
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 

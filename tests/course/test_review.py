@@ -10,11 +10,13 @@ import pytest
 from mbrl_course.gradebook_db import GradebookDB
 from mbrl_course.review import cli as review_cli
 from mbrl_course.review.app import Reviewer, create_app
+from mbrl_course.review.blind import SECRET_KEY, BlindOrder
 from mbrl_course.review.render import inline_html, markdown_html
 from mbrl_course.review.synthetic import ASSIGNMENT as A
 from mbrl_course.review.synthetic import populate, synthetic_rubrics
 
 TOKEN = "test-token-123"
+BLIND_SECRET = "0f" * 16
 
 
 @pytest.fixture
@@ -247,3 +249,114 @@ def test_changed_answer_goes_back_to_the_queue_until_saved(client, db):
     html = client.get(f"/review/{A}/q1_1/5?token={TOKEN}").get_data(as_text=True)
     assert 'id="answer-changed"' not in html
     assert db.changed_answers(A) == set()
+
+
+@pytest.fixture
+def blind_client(db):
+    """A test client of the review app grading blind (the command line's default), fixed secret."""
+    db.set_meta(SECRET_KEY, BLIND_SECRET)
+    reviewer = Reviewer(db, {A: synthetic_rubrics()}, token=TOKEN, grader="alice", blind=True)
+    return create_app(reviewer).test_client()
+
+
+def test_blind_pages_title_and_api_carry_no_submission_id(blind_client, db):
+    """Grading blind: the page, its title, its state and the save API name no submission."""
+    pages = [blind_client.get(f"/review/{A}/{q}/{pos}?token={TOKEN}") for q in ("q1_1", "q2_1")
+             for pos in (1, 7)]  # fmt: skip
+    for response in pages:
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "student0" not in html
+        state = _state(html)
+        assert state["submission_id"] is None and state["blind"] is True
+    html = pages[1].get_data(as_text=True)
+    assert re.search(r"<title>q1_1 7/12", html) and '"submission">Submission 7<' in html
+    key = _state(html)["answer_key"]
+    response = blind_client.post(
+        "/api/score",
+        json={"assignment": A, "question": "q1_1", "answer_key": key, "items": ["1"],
+              "comment": "", "expected_version": 0},
+        headers={"X-Review-Token": TOKEN},
+    )  # fmt: skip
+    assert response.status_code == 200 and "student0" not in response.get_data(as_text=True)
+    ((sid, question),) = db.manual_scores(A)
+    order = BlindOrder(bytes.fromhex(BLIND_SECRET)).shuffled_ids(db.submission_ids(A))
+    assert question == "q1_1" and sid == order[6]
+    assert order != db.submission_ids(A)  # shuffled, not by name
+    q2 = _state(pages[3].get_data(as_text=True))  # answer 7 of q2_1: the same submission
+    assert q2["answer_key"] == key
+
+
+def test_blind_toggle_unblinds_and_keeps_the_answer(blind_client):
+    """`POST /api/blind` shows names and returns the URL of the same answer in name order."""
+    state = _state(blind_client.get(f"/review/{A}/q1_1/4?token={TOKEN}").get_data(as_text=True))
+    response = blind_client.post(
+        "/api/blind",
+        json={"blind": False, "assignment": A, "question": "q1_1", "answer_key": state["answer_key"]},
+        headers={"X-Review-Token": TOKEN},
+    )  # fmt: skip
+    data = response.get_json()
+    assert data["blind"] is False
+    shown = _state(blind_client.get(data["url"]).get_data(as_text=True))
+    assert shown["answer_key"] == state["answer_key"] and shown["submission_id"].startswith(
+        "student"
+    )
+    assert blind_client.post("/api/blind", json={"blind": "no"},
+                             headers={"X-Review-Token": TOKEN}).status_code == 400  # fmt: skip
+
+
+def test_zero_needs_a_comment_and_is_a_real_score(client, db):
+    """No item ticked and no comment is refused; with a comment it is a stored, graded zero."""
+    response = _save(client, "student0001.ipynb", [], 0)
+    assert response.status_code == 400 and response.get_json()["needs_comment"]
+    assert db.manual_scores(A) == {}
+    response = _save(client, "student0001.ipynb", [], 0, comment="No argument given.")
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["score"]["points"] == 0 and data["score"]["version"] == 1
+    assert data["progress"]["text"] == "1 of 24 graded"
+    stored = db.manual_scores(A)[("student0001.ipynb", "q1_1")]
+    assert (stored.items, stored.points, stored.comment) == ((), 0.0, "No argument given.")
+
+
+def test_next_ungraded_says_when_all_are_graded(client):
+    """When nothing is left, `u` stays on the current answer and says all are graded."""
+    for k in range(1, 13):
+        assert _save(client, f"student{k:04d}.ipynb", ["1"], 0).status_code == 200
+    response = client.get(f"/review/{A}/q1_1?after=5&token={TOKEN}")
+    assert response.status_code == 302 and "/q1_1/5?" in response.headers["Location"]
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "All 12 answers to q1_1 are graded. Still ungraded: q2_1 (12)." in html
+
+
+def test_favicon_is_answered_without_the_token(client):
+    """Browsers' /favicon.ico request is answered (204), not refused with a logged 403."""
+    assert client.get("/favicon.ico").status_code == 204
+    assert '<link rel="icon" href="data:,">' in client.get(f"/?token={TOKEN}").get_data(
+        as_text=True
+    )
+
+
+def test_class_report_is_served_and_linked(client):
+    """The start page links the class report; it needs the token and carries no script."""
+    index = client.get(f"/?token={TOKEN}").get_data(as_text=True)
+    assert f"/report/{A}?token={TOKEN}" in index
+    assert _save(client, "student0001.ipynb", ["1"], 0).status_code == 200  # the others are lowest
+    assert client.get(f"/report/{A}").status_code == 403
+    response = client.get(f"/report/{A}?token={TOKEN}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Class report" in html and "<script" not in html
+    assert "data:image/png;base64," in html and "student0002.ipynb" in html
+    assert client.get(f"/report/nothing?token={TOKEN}").status_code == 404
+
+
+def test_class_report_is_blind_when_grading_is(blind_client):
+    """Grading blind, the served report names submissions only as "Submission N"."""
+    state = _state(blind_client.get(f"/review/{A}/q1_1/1?token={TOKEN}").get_data(as_text=True))
+    blind_client.post(
+        "/api/score",
+        json={"assignment": A, "question": "q1_1", "answer_key": state["answer_key"],
+              "items": ["1"], "comment": "", "expected_version": 0},
+        headers={"X-Review-Token": TOKEN},
+    )  # fmt: skip
+    html = blind_client.get(f"/report/{A}?token={TOKEN}").get_data(as_text=True)
+    assert "student0" not in html and "Submission " in html

@@ -8,16 +8,19 @@ gradebook in a temporary folder, and drive /usr/bin/chromium through ``executabl
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
 
 from mbrl_course.gradebook_db import GradebookDB
+from mbrl_course.report.synthetic import HOSTILE_MESSAGE, populate_class
 from mbrl_course.review.cli import make_review_server
 from mbrl_course.review.synthetic import ASSIGNMENT as A
 from mbrl_course.review.synthetic import populate, synthetic_rubrics
+from mbrl_course.written import load_rubrics
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
@@ -42,19 +46,39 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def _serve(db: GradebookDB, **kwargs) -> Iterator[str]:
+    """Serve `db` on a free port in a thread; yield the base URL; shut down afterwards."""
+    srv, url = make_review_server(db, token="tok", grader="alice", **kwargs)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url.split("/?")[0]
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
 @pytest.fixture
 def server(tmp_path) -> Iterator[tuple[str, GradebookDB]]:
     """The review server over 6 synthetic submissions, on a free port; yields (base URL, db)."""
     db = GradebookDB.open(tmp_path / "gradebook.sqlite")
     populate(db, 6)
-    srv, url = make_review_server(db, {A: synthetic_rubrics()}, token="tok", grader="alice")
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield url.split("/?")[0], db
+        for base in _serve(db, rubrics={A: synthetic_rubrics()}):
+            yield base, db
     finally:
-        srv.shutdown()
-        srv.server_close()
+        db.close()
+
+
+@pytest.fixture
+def blind_server(tmp_path) -> Iterator[tuple[str, GradebookDB]]:
+    """As `server`, grading blind (what `mbrl-course review` does by default)."""
+    db = GradebookDB.open(tmp_path / "gradebook.sqlite")
+    populate(db, 6)
+    try:
+        for base in _serve(db, rubrics={A: synthetic_rubrics()}, blind=True):
+            yield base, db
+    finally:
         db.close()
 
 
@@ -119,6 +143,7 @@ def test_two_pages_conflict_notice_and_no_overwrite(browser, server):
     assert db.manual_scores(A)[("student0001.ipynb", "q1_1")].items == ("1",)
     second.locator('button.item[data-item="2"]').click()  # now on the current version: saves
     expect(second.locator("#saved")).to_contain_text("v2")
+    expect(notice).to_be_hidden()  # the successful retry clears the conflict notice
     assert db.manual_scores(A)[("student0001.ipynb", "q1_1")].items == ("1", "2")
     first.close()
     second.close()
@@ -177,4 +202,130 @@ def test_changed_answer_notice_queue_and_keep_score(browser, server):
     expect(page.locator("#saved")).to_contain_text("v2")
     assert db.changed_answers(A) == set()
     assert db.manual_score("student0003.ipynb", "q1_1").items == ("1",)
+
+
+def _watch(page: Page) -> Callable[[], list[str]]:
+    """Record the page's console errors, uncaught exceptions and HTTP errors; return a getter."""
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: problems.append(f"exception: {exc}"))
+    page.on("response", on_response)
+    return lambda: list(problems)
+
+
+def test_no_credit_button_asks_for_a_comment_then_saves_a_zero(browser, server):
+    """ "No credit" without a comment saves nothing and asks for one; with it, a graded zero."""
+    base, db = server
+    page = _open(browser, base, 1)
+    page.locator("#zero").click()
+    notice = page.locator("#notice")
+    expect(notice).to_contain_text("A zero needs a comment")
+    expect(page.locator("#comment")).to_be_focused()
+    expect(page.locator("#saved")).to_have_text("not saved: a zero needs a comment")
+    assert db.manual_scores(A) == {}
+    page.keyboard.type("No reason given for planning helping.")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#saved")).to_contain_text("no credit (v1")
+    expect(page.locator("#zero")).to_have_attribute("aria-pressed", "true")
+    expect(notice).to_be_hidden()
+    expect(page.locator("#progress")).to_have_text("1 of 12 graded")
+    stored = db.manual_scores(A)[("student0001.ipynb", "q1_1")]
+    assert (stored.items, stored.points, stored.version) == ((), 0.0, 1)
+    page.locator('button.item[data-item="1"]').click()  # a zero is undone by ticking an item
+    expect(page.locator("#zero")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#saved")).to_contain_text("v2")
+    page.keyboard.press("0")  # key 0 = no credit; the comment is there now, so it saves
+    expect(page.locator("#saved")).to_contain_text("no credit (v3")
+    page.close()
+
+
+def test_next_ungraded_says_all_graded(browser, server):
+    """With every answer graded, `u` stays on the answer and says so instead of jumping to 1."""
+    base, db = server
+    for k in range(1, 7):
+        db.set_manual_score(f"student{k:04d}.ipynb", A, "q1_1", items=["1"], points=1.0,
+                            comment="", grader="bob", expected_version=0)  # fmt: skip
+    page = _open(browser, base, 4)
+    page.keyboard.press("u")
+    page.wait_for_url(f"**/review/{A}/q1_1/4?all_graded=1&token=tok")
+    expect(page.locator("#notice")).to_be_visible()
+    expect(page.locator("#notice")).to_have_text(
+        "All 6 answers to q1_1 are graded. Still ungraded: q2_1 (6)."
+    )
+    page.close()
+
+
+def test_blind_grading_hides_names_until_the_toggle(browser, blind_server):
+    """Blind: "Submission N", no id in the page or title; the toggle shows the same answer's id."""
+    base, db = blind_server
+    page = _open(browser, base, 2)
+    expect(page.locator("#submission")).to_have_text("Submission 2")
+    assert "student0" not in page.content() and "student0" not in page.title()
+    page.locator('button.item[data-item="1"]').click()
+    expect(page.locator("#saved")).to_contain_text("v1")
+    ((graded, _),) = db.manual_scores(A)
+    page.locator("#blind-toggle").click()
+    expect(page.locator("#submission")).to_have_text(graded)  # the very answer just graded
+    expect(page.locator('button.item[data-item="1"]')).to_have_attribute("aria-pressed", "true")
+    page.locator("#blind-toggle").click()
+    expect(page.locator("#submission")).to_have_text("Submission 2")
+    page.close()
+
+
+def test_pages_log_no_console_errors(browser, server):
+    """Start page, answer pages (graded, moved through) and the report log no error at all."""
+    base, _ = server
+    page = browser.new_page()
+    problems = _watch(page)
+    page.goto(f"{base}/?token=tok")
+    page.locator("a.question-link").first.click()
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+    page.keyboard.press("1")
+    expect(page.locator("#saved")).to_contain_text("v1")
+    page.keyboard.press("j")
+    page.wait_for_url(f"**/review/{A}/q1_1/2?token=tok")
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+    page.locator("#report-link").click()
+    expect(page.locator("h1")).to_have_text(f"Class report: {A}")
+    assert page.request.get(f"{base}/favicon.ico").status == 204
+    assert problems() == []
+    page.close()
+
+
+@pytest.fixture
+def class_server(tmp_path) -> Iterator[str]:
+    """The review server over a synthetic class of 60 built from samples/02_dyna."""
+    db = GradebookDB.open(tmp_path / "gradebook.sqlite")
+    populate_class(db, 60, root=REPO, rng=np.random.default_rng(20))
+    rubrics = {"02_dyna": load_rubrics(REPO / "autograder" / "02_dyna")}
+    try:
+        yield from _serve(db, rubrics=rubrics, autograder_root=REPO / "autograder")
+    finally:
+        db.close()
+
+
+def test_class_report_renders_with_figures_and_inert_messages(browser, class_server):
+    """The report shows its figures and tables; a hostile test message stays text; no errors."""
+    page = browser.new_page()
+    problems = _watch(page)
+    page.goto(f"{class_server}/report/02_dyna?token=tok")
+    for figure in ("#question-histograms", "#total-histogram"):
+        expect(page.locator(figure)).to_be_visible()
+        assert page.locator(figure).evaluate("img => img.complete && img.naturalWidth > 100")
+    expect(page.locator("#tests")).to_contain_text("Public:")  # tests named by their purpose
+    expect(page.locator("#tests")).to_contain_text(HOSTILE_MESSAGE)
+    assert page.evaluate("window.pwned") is None and page.locator("#tests b").count() == 0
+    expect(page.locator("#worth")).to_contain_text("student00")
+    page.locator("text=← review page").click()
+    expect(page.locator("h1")).to_have_text("Written answers")
+    assert problems() == []
     page.close()

@@ -12,13 +12,19 @@ says so, and saving it again stamps the answer shown.
 Security: the server binds 127.0.0.1 only (see :mod:`.cli`); every request except the vendored
 static assets must carry the random token (``?token=`` or the ``X-Review-Token`` header, as in
 Jupyter); answers are rendered by :mod:`.render` (student HTML escaped).
+
+Blind grading (:mod:`.blind`): when the reviewer is blind (the CLI's default), answers come in a
+shuffled order that is the same for every question, are called "Submission N", and neither the
+page, its JSON state, the save API nor the title carries a submission id; the page addresses an
+answer by an opaque key. ``POST /api/blind`` (the page's "Show names" toggle) un-blinds the
+running server until it is blinded again.
 """
 
 from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +39,7 @@ from ..gradebook_db import (
     answer_digest,
 )
 from ..written import Rubric, status_message
+from .blind import BlindOrder
 from .render import inline_html, markdown_html
 
 HERE = Path(__file__).parent
@@ -85,12 +92,34 @@ class Reviewer:
         token: str,
         grader: str,
         assignments: list[str] | None = None,
+        blind: bool = False,
+        autograder_root: Path | None = None,
     ) -> None:
         self.db = db
         self.rubrics = rubrics
         self.token = token
         self.grader = grader
         self._assignments = assignments
+        self.blind = blind
+        self.autograder_root = autograder_root
+        self.order = BlindOrder.for_db(db)
+
+    def rows(self, assignment: str, question: str) -> list[WrittenAnswerRow]:
+        """The answers to `question` in review order: shuffled when blind, else by name."""
+        rows = self.db.written_answers(assignment, question)
+        return self.order.shuffled(rows) if self.blind else rows
+
+    def label(self, submission_id: str, pos: int) -> str:
+        """How the page names the answer at `pos`: "Submission N" when blind, else its id."""
+        return f"Submission {pos}" if self.blind else submission_id
+
+    def labeller(self, assignment: str) -> Callable[[str], str]:
+        """``submission id -> label`` for every submission of `assignment` (for the report)."""
+        ids = self.db.submission_ids(assignment)
+        if not self.blind:
+            return lambda sid: sid
+        numbers = {sid: k for k, sid in enumerate(self.order.shuffled_ids(ids), start=1)}
+        return lambda sid: f"Submission {numbers.get(sid, '?')}"
 
     def assignments(self) -> list[str]:
         """The assignments this session reviews."""
@@ -143,7 +172,7 @@ def create_app(reviewer: Reviewer) -> Flask:
 
     @app.before_request
     def require_token():
-        if request.endpoint == "static":
+        if request.endpoint in ("static", "favicon"):
             return None  # vendored public assets (KaTeX, CSS, JS): no data in them
         given = request.args.get("token") or request.headers.get("X-Review-Token") or ""
         if not hmac.compare_digest(given.encode(), reviewer.token.encode()):
@@ -171,6 +200,11 @@ def create_app(reviewer: Reviewer) -> Flask:
         )
         return response
 
+    @app.get("/favicon.ico")
+    def favicon():
+        # Pages declare an empty icon; this answers browsers that ask anyway (no 403 logged).
+        return "", 204
+
     @app.get("/")
     def index():
         overview = []
@@ -181,15 +215,21 @@ def create_app(reviewer: Reviewer) -> Flask:
                 done = sum(1 for row in rows if not row.needs_review)
                 questions.append({"name": question, "graded": done, "total": len(rows)})
             overview.append({"name": assignment, "questions": questions})
-        return render_template("index.html", overview=overview, token=reviewer.token)
+        return render_template(
+            "index.html", overview=overview, token=reviewer.token, blind=reviewer.blind
+        )
 
     @app.get("/review/<assignment>/<question>")
     def first(assignment: str, question: str):
-        rows = reviewer.db.written_answers(assignment, question)
+        rows = reviewer.rows(assignment, question)
         if not rows:
             abort(404, f"no submissions of {assignment} in the gradebook")
         after = request.args.get("after", default=len(rows), type=int)
-        pos = _next_ungraded(rows, after) or 1
+        pos = _next_ungraded(rows, after)
+        if pos is None:  # nothing left: stay where the grader is and say so
+            return redirect(url_for("answer", assignment=assignment, question=question,
+                                    pos=min(max(after, 1), len(rows)), all_graded=1,
+                                    token=reviewer.token))  # fmt: skip
         return redirect(url_for("answer", assignment=assignment, question=question, pos=pos,
                                 token=reviewer.token))  # fmt: skip
 
@@ -197,7 +237,7 @@ def create_app(reviewer: Reviewer) -> Flask:
     def answer(assignment: str, question: str, pos: int):
         if question not in reviewer.questions(assignment):
             abort(404, f"{assignment} has no written question {question}")
-        rows = reviewer.db.written_answers(assignment, question)
+        rows = reviewer.rows(assignment, question)
         if not 1 <= pos <= len(rows):
             abort(404, f"no answer number {pos} (there are {len(rows)})")
         row = rows[pos - 1]
@@ -212,7 +252,9 @@ def create_app(reviewer: Reviewer) -> Flask:
             "token": reviewer.token,
             "assignment": assignment,
             "question": question,
-            "submission_id": row.submission_id,
+            "answer_key": reviewer.order.key(row.submission_id),
+            "submission_id": None if reviewer.blind else row.submission_id,
+            "blind": reviewer.blind,
             "score": score_json(row.score),
             "answer_sha256": answer_digest(row.text),
             "answer_changed": row.answer_changed,
@@ -220,6 +262,7 @@ def create_app(reviewer: Reviewer) -> Flask:
             "progress": progress.to_json(),
             "urls": {
                 "save": url_for("save", token=reviewer.token),
+                "blind": url_for("set_blind", token=reviewer.token),
                 "prev": url_for("answer", assignment=assignment, question=question,
                                 pos=pos - 1, token=reviewer.token) if pos > 1 else None,
                 "next": url_for("answer", assignment=assignment, question=question,
@@ -237,6 +280,11 @@ def create_app(reviewer: Reviewer) -> Flask:
             pos=pos,
             total=len(rows),
             row=row,
+            label=reviewer.label(row.submission_id, pos),
+            blind=reviewer.blind,
+            all_graded=_all_graded_notice(reviewer, assignment, question, len(rows))
+            if request.args.get("all_graded")
+            else "",
             status_message=status_message(row.status),
             answer_changed=ANSWER_CHANGED if row.answer_changed else "",
             answer_html=markdown_html(row.text) if row.text.strip() else "",
@@ -256,7 +304,7 @@ def create_app(reviewer: Reviewer) -> Flask:
         try:
             assignment = str(data["assignment"])
             question = str(data["question"])
-            submission_id = str(data["submission_id"])
+            submission_id = _submission_of(reviewer, assignment, data)
             items = [str(i) for i in data.get("items", [])]
             comment = str(data.get("comment", ""))
             expected = int(data["expected_version"])
@@ -276,6 +324,11 @@ def create_app(reviewer: Reviewer) -> Flask:
             return jsonify(error=f"unknown rubric item(s) {unknown}"), 400
         items = [i.id for i in by_id.values() if i.id in set(items)]  # rubric order, no repeats
         points = round(sum(by_id[i].points for i in items), 6)
+        if points == 0 and not comment.strip():
+            return jsonify(
+                error="A zero needs a comment: tell the student what is missing, then save.",
+                needs_comment=True,
+            ), 400
         try:
             score = reviewer.db.set_manual_score(
                 submission_id, assignment, question, items=items, points=points,
@@ -284,7 +337,7 @@ def create_app(reviewer: Reviewer) -> Flask:
             )  # fmt: skip
         except Conflict as conflict:
             current = conflict.current
-            rows = reviewer.db.written_answers(assignment, question)
+            rows = reviewer.rows(assignment, question)
             return jsonify(
                 conflict=True,
                 message=(
@@ -296,7 +349,7 @@ def create_app(reviewer: Reviewer) -> Flask:
                 score=score_json(current if current.version else None),
                 progress=reviewer.progress(assignment, question, rows).to_json(),
             ), 409
-        rows = reviewer.db.written_answers(assignment, question)
+        rows = reviewer.rows(assignment, question)
         [row] = [r for r in rows if r.submission_id == submission_id]
         return jsonify(
             ok=True,
@@ -305,4 +358,63 @@ def create_app(reviewer: Reviewer) -> Flask:
             progress=reviewer.progress(assignment, question, rows).to_json(),
         )
 
+    @app.get("/report/<assignment>")
+    def report(assignment: str):
+        from ..report.collect import collect
+        from ..report.html import report_html
+
+        if assignment not in reviewer.db.assignments():
+            abort(404, f"no assignment {assignment} in the gradebook")
+        data = collect(
+            reviewer.db,
+            assignment,
+            rubrics=reviewer.rubrics.get(assignment, {}),
+            autograder_dir=reviewer.autograder_root / assignment
+            if reviewer.autograder_root
+            else None,
+            label=reviewer.labeller(assignment),
+        )
+        back = url_for("index", token=reviewer.token)
+        return report_html(data, back_url=back)
+
+    @app.post("/api/blind")
+    def set_blind():
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict) or not isinstance(data.get("blind"), bool):
+            return jsonify(error='expected {"blind": true|false}'), 400
+        reviewer.blind = data["blind"]
+        url = url_for("index", token=reviewer.token)
+        assignment, question = str(data.get("assignment", "")), str(data.get("question", ""))
+        key = str(data.get("answer_key", ""))
+        if question in reviewer.questions(assignment):  # the same answer, at its new position
+            rows = reviewer.rows(assignment, question)
+            keys = [reviewer.order.key(row.submission_id) for row in rows]
+            if key in keys:
+                url = url_for("answer", assignment=assignment, question=question,
+                              pos=keys.index(key) + 1, token=reviewer.token)  # fmt: skip
+        return jsonify(blind=reviewer.blind, url=url)
+
     return app
+
+
+def _submission_of(reviewer: Reviewer, assignment: str, data: dict) -> str:
+    """The submission a save is for: by the page's opaque ``answer_key`` (blind or not) or, for
+    scripts and un-blinded pages, by ``submission_id``. Raises KeyError when neither is given."""
+    if "answer_key" in data:
+        ids = reviewer.db.submission_ids(assignment)
+        return reviewer.order.find(str(data["answer_key"]), ids) or "(unknown answer key)"
+    return str(data["submission_id"])
+
+
+def _all_graded_notice(reviewer: Reviewer, assignment: str, question: str, total: int) -> str:
+    """The plain sentence shown when "next ungraded" finds nothing left in `question`."""
+    left = []
+    for other in reviewer.questions(assignment):
+        if other != question:
+            missing = sum(
+                1 for r in reviewer.db.written_answers(assignment, other) if r.needs_review
+            )
+            if missing:
+                left.append(f"{other} ({missing})")
+    rest = f" Still ungraded: {', '.join(left)}." if left else " The whole assignment is graded."
+    return f"All {total} answers to {question} are graded.{rest}"

@@ -1,8 +1,9 @@
-"""`mbrl-course review [--assignment NN] [--port P] [--db PATH]`: serve the review page locally.
+"""`mbrl-course review [--assignment NN] [--port P] [--db PATH] [--show-names]`: the review page.
 
 Binds 127.0.0.1 only and prints a URL with a fresh random token (like Jupyter); requests without
 the token are refused. Rubrics come from ``autograder/NN/rubrics.json`` (written by the build),
-answers and scores from the gradebook database that ``mbrl-course grade`` fills.
+answers and scores from the gradebook database that ``mbrl-course grade`` fills. Grading is
+blind unless ``--show-names`` is given (the page's toggle un-blinds a running server too).
 """
 
 from __future__ import annotations
@@ -51,14 +52,25 @@ def make_review_server(
     token: str | None = None,
     grader: str = "grader",
     assignments: list[str] | None = None,
+    blind: bool = False,
+    autograder_root: Path | None = None,
 ) -> tuple[BaseWSGIServer, str]:
     """Return (a threaded server bound to 127.0.0.1:`port`, its start URL with the token).
 
-    Port 0 lets the system choose a free port (tests use it).
+    Port 0 lets the system choose a free port (tests use it). `blind` hides submission ids
+    (the command line's default); `autograder_root` lets the class report name tests by purpose.
     """
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     token = token or secrets.token_urlsafe(24)
-    reviewer = Reviewer(db, rubrics, token=token, grader=grader, assignments=assignments)
+    reviewer = Reviewer(
+        db,
+        rubrics,
+        token=token,
+        grader=grader,
+        assignments=assignments,
+        blind=blind,
+        autograder_root=autograder_root,
+    )
     server = make_server(HOST, port, create_app(reviewer), threaded=True)
     return server, f"http://{HOST}:{server.server_port}/?token={token}"
 
@@ -75,6 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--grader", default=None, help="name stored with each score (default: user)"
     )
+    parser.add_argument(
+        "--show-names",
+        action="store_true",
+        help="show submission ids (default: blind grading, answers named 'Submission N')",
+    )
     args = parser.parse_args(argv)
     layout = default_layout(args.root)
     db_path = args.db or layout.root / DEFAULT_DB_NAME
@@ -87,7 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = [resolve_assignment(args.assignment, known)] if args.assignment else None
     rubrics = rubrics_for(layout.autograder, chosen or known)
     server, url = make_review_server(
-        db, rubrics, port=args.port, grader=args.grader or getpass.getuser(), assignments=chosen
+        db,
+        rubrics,
+        port=args.port,
+        grader=args.grader or getpass.getuser(),
+        assignments=chosen,
+        blind=not args.show_names,
+        autograder_root=layout.autograder,
     )
     print(f"Review page (this machine only): {url}", flush=True)
     try:

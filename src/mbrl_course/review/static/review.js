@@ -1,6 +1,8 @@
 // Review page: rubric buttons, comment, keyboard shortcuts, saving with optimistic versions.
 // Every change saves at once with the version this page last saw; a 409 means another page
-// saved first: show its score and a notice instead of overwriting it.
+// saved first: show its score and a notice instead of overwriting it. A score of 0 (the "No
+// credit" button, key 0, or every item unticked) is saved only with a comment for the student.
+// The page names the answer by its opaque key (never the submission id when grading blind).
 (function () {
   "use strict";
   const state = JSON.parse(document.getElementById("state").textContent);
@@ -10,6 +12,8 @@
   const comment = document.getElementById("comment");
   const notice = document.getElementById("notice");
   const saved = document.getElementById("saved");
+  const zero = document.getElementById("zero");
+  const blindToggle = document.getElementById("blind-toggle");
   let pending = Promise.resolve();
 
   function renderMath() {
@@ -38,8 +42,11 @@
       b.setAttribute("aria-pressed", selected.has(b.dataset.item) ? "true" : "false");
     });
     document.getElementById("points").textContent = String(Math.round(pointsOf(selected) * 1e6) / 1e6);
+    const storedZero = score.version > 0 && score.items.length === 0;
+    zero.setAttribute("aria-pressed", storedZero && selected.size === 0 ? "true" : "false");
     saved.textContent = score.version > 0
-      ? "saved (v" + score.version + (score.grader ? ", " + score.grader : "") + ")"
+      ? "saved" + (storedZero ? ": no credit" : "") + " (v" + score.version +
+        (score.grader ? ", " + score.grader : "") + ")"
       : "not graded yet";
   }
 
@@ -62,9 +69,16 @@
     notice.classList.toggle("error", Boolean(isError));
   }
 
+  function clearNotice() {
+    notice.textContent = "";
+    notice.classList.add("hidden");
+    notice.classList.remove("error", "conflict");
+  }
+
   function adopt(stored) {
     score.version = stored.version;
     score.grader = stored.grader;
+    score.items = stored.items.slice();
     selected.clear();
     stored.items.forEach(function (i) { selected.add(i); });
     comment.value = stored.comment;
@@ -72,10 +86,17 @@
   }
 
   function save() {
+    if (pointsOf(selected) === 0 && comment.value.trim() === "") {
+      say("A zero needs a comment: tell the student what is missing (c), then Ctrl+Enter " +
+          "saves the zero. Or tick an item instead.", false);
+      saved.textContent = "not saved: a zero needs a comment";
+      comment.focus();
+      return pending;
+    }
     const body = {
       assignment: state.assignment,
       question: state.question,
-      submission_id: state.submission_id,
+      answer_key: state.answer_key,
       items: Array.from(selected),
       comment: comment.value,
       expected_version: score.version,
@@ -99,6 +120,7 @@
             adopt(data.score);
             showProgress(data.progress);
             showAnswerChanged(data.answer_changed);
+            clearNotice();  // a successful save ends any earlier conflict or error
           }
         });
       }).catch(function (err) {
@@ -114,6 +136,29 @@
     return save();
   }
 
+  function noCredit() {
+    selected.clear();
+    show();
+    return save();
+  }
+
+  function toggleBlind() {
+    pending.then(function () {
+      return fetch(state.urls.blind, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Review-Token": state.token },
+        body: JSON.stringify({
+          blind: !state.blind,
+          assignment: state.assignment,
+          question: state.question,
+          answer_key: state.answer_key,
+        }),
+      }).then(function (response) { return response.json(); })
+        .then(function (data) { window.location.assign(data.url); })
+        .catch(function (err) { say("The review server did not answer (" + err + ").", true); });
+    });
+  }
+
   function go(url) {
     if (!url) return;
     pending.then(function () { window.location.assign(url); });
@@ -122,6 +167,8 @@
   buttons.forEach(function (b) {
     b.addEventListener("click", function () { toggle(b.dataset.item); });
   });
+  zero.addEventListener("click", noCredit);
+  blindToggle.addEventListener("click", toggleBlind);
   comment.addEventListener("change", save);
 
   document.addEventListener("keydown", function (event) {
@@ -134,7 +181,10 @@
       return;
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (/^[1-9]$/.test(event.key)) {
+    if (event.key === "0") {
+      event.preventDefault();  // the comment box gets focus; keep the 0 out of it
+      noCredit();
+    } else if (/^[1-9]$/.test(event.key)) {
       const button = buttons[Number(event.key) - 1];
       if (button) toggle(button.dataset.item);
     } else if (event.key === "j" || event.key === "ArrowRight") {
