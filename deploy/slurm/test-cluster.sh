@@ -41,6 +41,10 @@ start() {
   mkdir -p "$dir"/state "$dir"/spool "$dir"/log "$dir"/munge
   # munged refuses files and folders that others could write, or that it does not own
   chmod 0711 "$dir"
+  if ! runuser -u munge -- test -x "$dir"; then
+    echo "$0: the munge user cannot reach $dir: its parent folders must be searchable (o+x)" >&2
+    exit 1
+  fi
   chown munge:munge "$dir"/munge
   chmod 0755 "$dir"/munge
   if [ ! -f "$dir"/munge/munge.key ]; then

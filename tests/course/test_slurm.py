@@ -286,3 +286,4 @@ def test_readme_sbatch_array_merges_into_the_one_shot_gradebook(slurm_cluster, t
     assert rows["invalid_json.ipynb"][0]["status"] == "invalid"
     levels = {rows[n][0]["isolation"]["level"] for n in SAMPLES if n != "invalid_json.ipynb"}
     assert levels == {one_shot["rows"]["blank.ipynb"][0]["isolation"]["level"]}
+    print(f"sandbox isolation inside the Slurm jobs: {levels}")
