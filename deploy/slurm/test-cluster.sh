@@ -11,7 +11,7 @@
 # (-f, SLURM_CONF), so /etc/slurm and /etc/munge are left alone and two clusters can run side
 # by side. Ports: SLURMCTLD_PORT and SLURMD_PORT (default 6817 and 6818). `start` returns when
 # the node is idle, or fails (printing the daemons' logs) after START_TIMEOUT seconds (default
-# 60). Used by tests/course/test_slurm.py; handy for trying deploy/slurm/grade-array.sbatch.
+# 60; run `stop` then too). Used by tests/course/test_slurm.py; handy for trying deploy/slurm/grade-array.sbatch.
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -39,12 +39,12 @@ start() {
   ctld_port=${SLURMCTLD_PORT:-6817}
   slurmd_port=${SLURMD_PORT:-6818}
   mkdir -p "$dir"/state "$dir"/spool "$dir"/log "$dir"/munge
-  # munged refuses files and folders that others could write, or that it does not own
-  chmod 0711 "$dir"
+  chmod 0711 "$dir"  # munged (user munge) must reach its folder
   if ! runuser -u munge -- test -x "$dir"; then
     echo "$0: the munge user cannot reach $dir: its parent folders must be searchable (o+x)" >&2
     exit 1
   fi
+  # munged refuses files and folders that others could write, or that it does not own
   chown munge:munge "$dir"/munge
   chmod 0755 "$dir"/munge
   if [ ! -f "$dir"/munge/munge.key ]; then
