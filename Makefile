@@ -22,6 +22,15 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
+# The Slurm test (tests/course/test_slurm.py) starts a real single-node cluster from Debian's
+# packages. Installed once, quietly; skipped when the daemons exist.
+SLURM := /usr/sbin/slurmctld /usr/sbin/slurmd /usr/sbin/munged
+
+$(SLURM) &:
+	@command -v apt-get >/dev/null || { echo "need $(SLURM): install slurm-wlm munge" >&2; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq slurm-wlm munge >/dev/null
+
 setup: $(STAMP)
 
 # Build the assignments from the masters, grade a representative handful of the bundled samples
@@ -36,9 +45,10 @@ run-all: setup
 figures: setup
 	$(PY) -m mbrl_ref reproduce fig8.2 --runs 30 --json build/fig8_2.json --plot build/fig8_2.png
 
-# The tests also need Chromium (the review page is tested in a real browser). Two workers, handed
-# one test at a time, longest first (tests/conftest.py), so that both finish together.
-test: setup $(CHROMIUM)
+# The tests also need Chromium (the review page is tested in a real browser) and Slurm (the
+# README's sbatch script runs on a real cluster). Two workers, handed one test at a time,
+# longest first (tests/conftest.py), so that both finish together.
+test: setup $(CHROMIUM) $(SLURM)
 	$(PY) -m pytest -q -n 2 --maxschedchunk 1
 
 build: setup
@@ -59,6 +69,7 @@ bench: setup
 	$(PY) bench/report.py
 	$(PY) bench/audit.py
 	$(PY) bench/rpc.py
+	$(PY) bench/slurm.py
 
 # Mutation-test the hidden tests and grade the correct variants (about 30 min with 2 jobs);
 # writes audit/REPORT.md, audit/report.json and audit/SURVIVORS-*.md (commit them).

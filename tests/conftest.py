@@ -30,6 +30,7 @@ LONGEST_FIRST = (
     "test_fresh_venv_runs_every_notebook_from_the_student_folder_alone",
     "test_real_samples_grade_as_expected",
     "test_real_assignment_validates",
+    "test_readme_sbatch_array_merges_into_the_one_shot_gradebook",
 )
 """Tests that take 15-100 s each (about two thirds of the suite), started first."""
 
