@@ -40,8 +40,8 @@ from pathlib import Path, PurePosixPath
 from mbrl_grader.results import Status
 
 from .gradebook import GradeRecord, csv_text, points_str, records_from_db
-from .gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError, natural_key
-from .layout import course_root
+from .gradebook_db import GradebookDB, SchemaError, natural_key
+from .layout import CourseConfigError, course_root, gradebook_path
 
 STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 POINTS_POSSIBLE = "    Points Possible"
@@ -216,7 +216,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--roster", type=Path, default=None, help="roster CSV (Canvas's export works)")
     p.add_argument("--out", "-o", type=Path, default=None, help="output file (default: stdout)")
     p.add_argument(
-        "--db", type=Path, default=None, help=f"gradebook (default ROOT/{DEFAULT_DB_NAME})"
+        "--db", type=Path, default=None, help="gradebook (default: the course's, see README)"
     )
     p.add_argument(
         "--canvas-id",
@@ -232,15 +232,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """`mbrl-course export --format canvas|csv [--roster R] [--out FILE] [--db DB]`."""
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    db_path = args.db or course_root() / DEFAULT_DB_NAME
     try:
+        db_path = gradebook_path(args.db, course_root())
         if not db_path.is_file():
             raise ExportError(f"no gradebook at {db_path}; run `mbrl-course grade` first")
         with GradebookDB.open(db_path) as db:
             records = records_from_db(db)
         roster = Roster.read(args.roster) if args.roster else None
         text, notes = render(records, roster, args.format, dict(args.canvas_id))
-    except (ExportError, SchemaError) as exc:
+    except (ExportError, SchemaError, CourseConfigError) as exc:
         print(f"mbrl-course export: {exc}", file=sys.stderr)
         return 2
     if args.out is None:

@@ -25,7 +25,7 @@ from .batch import Job, Settings, ToolError, cpu_count, grade_batch
 from .gradebook import STATUSES, GradeRecord, format_table
 from .gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError
 from .inputs import Shard, corpus_digest, shard_arg
-from .layout import course_root
+from .layout import CourseConfigError, course_root, gradebook_path
 from .outputs import Scrubbers, check_out_dir, claim_out_dir, export_db
 from .submissions import InputError, Submission, discover
 
@@ -149,7 +149,8 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help=f"gradebook database (default ROOT/{DEFAULT_DB_NAME}; with --shard OUT/{DEFAULT_DB_NAME})",
+        help="gradebook database (default: the course's, see README 'Where the gradebook lives'; "
+        f"with --shard OUT/{DEFAULT_DB_NAME})",
     )
     p.add_argument(
         "--resume",
@@ -236,12 +237,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus = corpus_digest(subs)
         if args.shard is not None:
             subs = [s for s in subs if args.shard.holds(s.id)]
-        db_path = args.db or (
-            args.out / DEFAULT_DB_NAME if args.shard else course_root() / DEFAULT_DB_NAME
+        db_path = (
+            args.out / DEFAULT_DB_NAME
+            if args.shard and args.db is None
+            else gradebook_path(args.db, course_root())
         )
         db = open_db(db_path)
         _claim_shard(db, args.shard, corpus)
-    except (ToolError, InputError) as exc:
+    except (ToolError, InputError, CourseConfigError) as exc:
         if db is not None:
             db.close()
         print(f"mbrl-course grade: {exc}", file=sys.stderr)

@@ -94,7 +94,7 @@ def test_csv_without_roster_is_the_gradebook(gradebook, capsys):
     assert export.main(["--db", str(gradebook / "gradebook.sqlite")]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     jdoe = next(r for r in rows if r["submission"] == "jdoe/02_dyna.ipynb")
-    assert (jdoe["q9"], jdoe["total"], jdoe["possible"]) == ("1.5", "4.5", "5")
+    assert (jdoe["02_dyna:q9"], jdoe["total"], jdoe["possible"]) == ("1.5", "4.5", "5")
 
 
 def test_two_submissions_of_one_student_are_reported_not_guessed(gradebook, capsys):

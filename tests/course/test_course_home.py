@@ -1,0 +1,55 @@
+"""Where the gradebook lives: --db, the environment, course.toml, else outside the code checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mbrl_course import export
+from mbrl_course.layout import CourseConfigError, gradebook_path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_default_gradebook_of_the_code_checkout_lives_outside_it(tmp_path, monkeypatch):
+    """Run from this checkout with nothing configured, the gradebook is in the user's data
+    folder ($XDG_DATA_HOME/mbrl-course), not inside the code."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = gradebook_path(None, REPO)
+    assert path == tmp_path / "data" / "mbrl-course" / "gradebook.sqlite"
+    assert not path.resolve().is_relative_to(REPO)
+
+
+def test_a_course_folder_of_its_own_keeps_its_gradebook(tmp_path):
+    """A course root that is not a code checkout holds its own gradebook.sqlite."""
+    (tmp_path / "autograder").mkdir()
+    assert gradebook_path(None, tmp_path) == tmp_path / "gradebook.sqlite"
+
+
+def test_course_toml_and_environment_choose_and_db_wins(tmp_path, monkeypatch):
+    """course.toml's course_dir/gradebook (relative to the root), then $MBRL_COURSE_DIR and
+    $MBRL_GRADEBOOK over it, and --db over everything."""
+    root = tmp_path / "course"
+    root.mkdir()
+    (root / "course.toml").write_text('course_dir = "../term-2027"\n')
+    assert gradebook_path(None, root) == root / "../term-2027" / "gradebook.sqlite"
+    (root / "course.toml").write_text('gradebook = "/srv/grades/mbrl.sqlite"\n')
+    assert gradebook_path(None, root) == Path("/srv/grades/mbrl.sqlite")
+    monkeypatch.setenv("MBRL_COURSE_DIR", str(tmp_path / "env-course"))
+    assert gradebook_path(None, root) == tmp_path / "env-course" / "gradebook.sqlite"
+    monkeypatch.setenv("MBRL_GRADEBOOK", str(tmp_path / "env.sqlite"))
+    assert gradebook_path(None, root) == tmp_path / "env.sqlite"
+    assert gradebook_path(tmp_path / "cli.sqlite", root) == tmp_path / "cli.sqlite"
+
+
+def test_a_broken_course_toml_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    """An unreadable course.toml is named with the reason; commands exit 2 instead of guessing."""
+    (tmp_path / "autograder").mkdir()
+    (tmp_path / "course.toml").write_text("course_dir = [\n")
+    with pytest.raises(CourseConfigError, match="course.toml"):
+        gradebook_path(None, tmp_path)
+    (tmp_path / "course.toml").write_text("gradebook = 3\n")
+    monkeypatch.chdir(tmp_path)
+    assert export.main([]) == 2
+    assert "gradebook must be a path" in capsys.readouterr().err
