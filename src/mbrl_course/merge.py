@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .autograders import find_autograders
 from .batch import ToolError
 from .gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError
 from .layout import CourseConfigError, course_root, gradebook_path
@@ -128,6 +129,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--out", "-o", type=Path, default=None, help="also export grades.csv/json and feedback here"
     )
+    p.add_argument(
+        "--autograders",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="built autograders the feedback reads test purposes, rubrics and hidden-test "
+        "visibility from (default: ROOT/autograder)",
+    )
     return p
 
 
@@ -142,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             n = merge(args.inputs, target)
             print(f"merged {n} submission(s) from {len(args.inputs)} shard(s) into {db_path}")
             if args.out is not None:
-                rows, paths = export_db(target, args.out, Scrubbers({}))
+                autograders = find_autograders(args.autograders or course_root() / "autograder")
+                rows, paths = export_db(target, args.out, Scrubbers(autograders))
                 print(f"gradebook: {paths['csv']}  (and {paths['json']}; {len(rows)} row(s))")
     except (ToolError, SchemaError, CourseConfigError) as exc:
         print(f"mbrl-course merge: {exc}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
+from mbrl_course.assignment_info import AssignmentInfo
 from mbrl_course.feedback import render
 from mbrl_course.gradebook import (
     GradeRecord,
@@ -177,7 +178,9 @@ def test_feedback_hides_test_code_but_keeps_messages(tmp_path):
     r = rec(
         "bob.ipynb", tests=[t("q1_2", "a", True, 2.0), t("q1_10", "test_b", False, 1.0, True, msg)]
     )
-    md = render(r, CodeScrubber(tmp_path / "ag"))
+    md = render(
+        r, CodeScrubber(tmp_path / "ag"), AssignmentInfo(hidden_visibility="after_published")
+    )
     assert "SECRET_EXPECTED" not in md and "/ag/tests" not in md
     assert "f is wrong for 3" in md and "**FAILED** `test_b` (hidden test, 0/1 points)" in md
     assert "**passed** `a`" in md and "| q1_10 | 0 | 1 |" in md and "2 / 3" in md
