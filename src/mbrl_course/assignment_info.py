@@ -30,14 +30,18 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(`\"'])")
 def first_sentence(doc: str | None) -> str:
     """The first sentence of a docstring's first paragraph, on one line ('' when there is none).
 
-    A leading ``Public:``/``Hidden:`` label is dropped (the feedback says which kind it is).
+    A leading ``Public:``/``Hidden:`` label is dropped (the feedback says which kind it is); the
+    first letter is capitalised only when the first word is a plain word, not code.
     """
     if not doc:
         return ""
     paragraph = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
     paragraph = _LABEL_RE.sub("", paragraph)
     sentence = _SENTENCE_END_RE.split(paragraph, maxsplit=1)[0].strip()
-    return sentence[:1].upper() + sentence[1:]
+    first_word = sentence.split(" ", 1)[0]
+    if first_word.isalpha():  # never capitalise code: predict(), visit_counts[s, a], q1_2
+        sentence = sentence[:1].upper() + sentence[1:]
+    return sentence
 
 
 def name_purpose(question: str, function: str) -> str:

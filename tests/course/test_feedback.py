@@ -25,7 +25,7 @@ points = 3
 
 @test_case(points=1, hidden=False)
 def test_shape(f):
-    """Public: f returns one value per state. It is checked on a 5-state world."""
+    """Public: the result has one value per state. It is checked on a 5-state world."""
     assert f() == 1, "f() should return one value per state"
 
 @test_case(points=2, hidden=True)
@@ -74,7 +74,7 @@ def test_tests_show_their_purpose_and_rubric_items_their_text(tmp_path):
     text and points, earned or not, then the grader's comment."""
     info = AssignmentInfo.load(_autograder(tmp_path, "after_published"))
     md = render(_record(), info=info)
-    assert "- **passed** F returns one value per state. (public test, 1/1 points)" in md
+    assert "- **passed** The result has one value per state. (public test, 1/1 points)" in md
     assert (
         "- **FAILED** The values equal the reference values, e.g. after 3 sweeps. "
         "(hidden test, 0/2 points)" in md
@@ -93,7 +93,7 @@ def test_hidden_visibility_hidden_withholds_hidden_tests_details(tmp_path):
     info = AssignmentInfo.load(_autograder(tmp_path, "hidden"))
     assert info.hidden_visibility == "hidden"
     md = render(_record(), info=info)
-    assert "F returns one value per state." in md
+    assert "The result has one value per state." in md
     assert "reference values" not in md and "0.81" not in md
     assert "- Hidden tests: **0 of 1 passed** (0/2 points)" in md
 
@@ -129,3 +129,10 @@ def test_first_sentence_keeps_abbreviations_and_drops_the_label():
     assert first_sentence(doc) == "With done=True the update uses r alone, e.g. at the goal."
     assert first_sentence("Checks Q[s, a]. Then more.") == "Checks Q[s, a]."
     assert first_sentence(None) == ""
+    assert (
+        first_sentence("Public: predict() returns (None, None).")
+        == "predict() returns (None, None)."
+    )
+    assert (
+        first_sentence("visit_counts[s, a] counts visits.") == "visit_counts[s, a] counts visits."
+    )
