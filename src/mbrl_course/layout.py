@@ -132,7 +132,9 @@ def gradebook_path(db: Path | None = None, root: Path | None = None) -> Path:
     3. ``course.toml`` in the course root: ``gradebook = "PATH"`` or ``course_dir = "DIR"``
        (relative paths are relative to the course root);
     4. ``ROOT/gradebook.sqlite`` when the course root is a course folder of its own, else (the
-       root is this code checkout) :func:`default_course_dir`.
+       root is this code checkout) :func:`default_course_dir`, unless the checkout still holds
+       a gradebook from an older version and the new home has none (it stays in use, so no
+       grades seem to vanish; ``mbrl-course backup`` moves it).
     """
     if db is not None:
         return Path(db)
@@ -145,5 +147,7 @@ def gradebook_path(db: Path | None = None, root: Path | None = None) -> Path:
     if configured is not None:
         return configured
     if is_code_checkout(root):
-        return default_course_dir() / GRADEBOOK_NAME
+        home = default_course_dir() / GRADEBOOK_NAME
+        legacy = root / GRADEBOOK_NAME  # where versions before issue 20 kept it: never orphan it
+        return legacy if legacy.is_file() and not home.exists() else home
     return root / GRADEBOOK_NAME

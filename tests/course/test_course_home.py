@@ -7,18 +7,22 @@ from pathlib import Path
 import pytest
 
 from mbrl_course import export
-from mbrl_course.layout import CourseConfigError, gradebook_path
+from mbrl_course.layout import CourseConfigError, gradebook_path, is_code_checkout
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_default_gradebook_of_the_code_checkout_lives_outside_it(tmp_path, monkeypatch):
-    """Run from this checkout with nothing configured, the gradebook is in the user's data
+    """Run from a code checkout with nothing configured, the gradebook is in the user's data
     folder ($XDG_DATA_HOME/mbrl-course), not inside the code."""
+    assert is_code_checkout(REPO)
+    checkout = tmp_path / "clone"
+    (checkout / "src" / "mbrl_course").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    path = gradebook_path(None, REPO)
+    path = gradebook_path(None, checkout)
     assert path == tmp_path / "data" / "mbrl-course" / "gradebook.sqlite"
-    assert not path.resolve().is_relative_to(REPO)
+    assert not path.resolve().is_relative_to(checkout)
 
 
 def test_a_course_folder_of_its_own_keeps_its_gradebook(tmp_path):
@@ -53,3 +57,19 @@ def test_a_broken_course_toml_is_a_clear_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert export.main([]) == 2
     assert "gradebook must be a path" in capsys.readouterr().err
+
+
+def test_a_gradebook_left_in_the_checkout_stays_in_use_until_moved(tmp_path, monkeypatch):
+    """A checkout that still holds gradebook.sqlite from an older version keeps using it while
+    the new home has none, so an upgrade never hides a term's grades."""
+    checkout = tmp_path / "clone"
+    (checkout / "src" / "mbrl_course").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    home = tmp_path / "data" / "mbrl-course" / "gradebook.sqlite"
+    assert gradebook_path(None, checkout) == home
+    (checkout / "gradebook.sqlite").write_bytes(b"")
+    assert gradebook_path(None, checkout) == checkout / "gradebook.sqlite"
+    home.parent.mkdir(parents=True)
+    home.write_bytes(b"")
+    assert gradebook_path(None, checkout) == home
