@@ -52,6 +52,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=key)  # stable: everything else keeps its collection order
 
 
+@pytest.fixture(autouse=True)
+def _no_real_gradebook(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """No test reads or writes the machine's real gradebook: the gradebook settings of the shell
+    are cleared and the default course folder (``$XDG_DATA_HOME/mbrl-course``) is a temporary one."""
+    from mbrl_course.layout import ENV_COURSE_DIR, ENV_GRADEBOOK
+
+    monkeypatch.delenv(ENV_GRADEBOOK, raising=False)
+    monkeypatch.delenv(ENV_COURSE_DIR, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
+
+
 @pytest.fixture(scope="session")
 def real_layout() -> Layout:
     """The layout of this repository (masters, committed generated trees, shipped packages)."""

@@ -18,6 +18,9 @@ Everything written is byte-for-byte reproducible: notebook cell ids are derived 
 index, outputs and volatile metadata are stripped, zip entries are sorted with a fixed timestamp
 and fixed permissions. The generated folders are owned by the build: stale files are removed.
 ``check`` rebuilds into a temporary folder and lists every difference with the committed tree.
+Points have one source, each question's ``points:``: the build refuses a rubric or prompt that
+disagrees, writes written questions' points into their prompts, and keeps README.md's
+assignment table in step (:mod:`.points`).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import grading_options, student_folder
+from . import grading_options, points, student_folder
 from . import rubrics as written_rubrics
 from .autograder_zip import (  # noqa: F401 - re-exported for callers and tests
     PYTHON_VERSION,
@@ -140,13 +143,20 @@ def check_master_config(master: Path, config: dict) -> None:
 
 
 def check_points(master: Path) -> None:
-    """Raise BuildError when a question's points differ from its tests' sum (see points.py)."""
-    from .points import point_problems, point_warnings
+    """Raise BuildError when a question's points differ from its tests' sum, or a written
+    question's prompt or rubric from its points (see points.py)."""
+    from .points import point_problems, point_warnings, written_point_problems
 
     problems = point_problems(master)
     if problems:
         raise BuildError(
             "question points differ from their tests' points:\n  " + "\n  ".join(problems)
+        )
+    problems = written_point_problems(master)
+    if problems:
+        raise BuildError(
+            "written questions' rubrics or prompts differ from their points:\n  "
+            + "\n  ".join(problems)
         )
     for warning in point_warnings(master):
         print(f"warning: {warning}", file=sys.stderr)
@@ -225,6 +235,7 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
         tmp_path = Path(tmp)
         staged = stage_master(master, tmp_path / "stage" / name, layout)
         grading_options.strip_from_master(staged)
+        points.stamp_written_points(staged)  # the prompt's points come from points:
         rubrics = written_rubrics.prepare_master_for_build(staged)  # issue 12: rubrics as data
         result = tmp_path / "result"
         run_otter_assign(staged, result)
@@ -295,11 +306,38 @@ def _generated_entries(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir() if not p.name.startswith(".")}
 
 
+README = "README.md"
+
+
+def readme_problem(layout: Layout) -> str | None:
+    """Why README.md's assignment table is stale (its points differ from the masters), or None."""
+    path = layout.root / README
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    if points.sync_readme_table(text, discover_masters(layout.solutions)) != text:
+        return f"out of date: {README} (the assignment table's points)"
+    return None
+
+
+def sync_readme(layout: Layout) -> bool:
+    """Rewrite README.md's assignment-table points from the masters; return whether it changed."""
+    path = layout.root / README
+    if readme_problem(layout) is None:
+        return False
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        points.sync_readme_table(text, discover_masters(layout.solutions)), encoding="utf-8"
+    )
+    return True
+
+
 def build(layout: Layout, only: Sequence[str] | None = None) -> list[str]:
     """Regenerate `assignments/` and `autograder/` in place; return the names built.
 
     Builds into a temporary folder first, so a failing master leaves the tree untouched. Without
     `only`, folders of masters that no longer exist are removed (the trees are build-owned).
+    README.md's assignment table gets its point columns from the masters (:func:`sync_readme`).
     """
     with tempfile.TemporaryDirectory(prefix="mbrl-build-") as tmp:
         out_root = Path(tmp)
@@ -320,6 +358,7 @@ def build(layout: Layout, only: Sequence[str] | None = None) -> list[str]:
                 shutil.copytree(out_root / kind / name, target)
                 if kind == "assignments":
                     shutil.copyfile(out_root / kind / f"{name}.zip", target_root / f"{name}.zip")
+    sync_readme(layout)
     return names
 
 
@@ -376,7 +415,8 @@ def check(layout: Layout, only: Sequence[str] | None = None) -> list[str]:
                     problems += compare_zip(
                         out_root / kind / f"{name}.zip", committed_root / f"{name}.zip"
                     )
-    return problems
+    stale_readme = readme_problem(layout)
+    return problems + ([stale_readme] if stale_readme else [])
 
 
 def tree_digest(root: Path) -> dict[str, bytes]:

@@ -6,6 +6,7 @@
     mbrl-course run ...                         `make run` pipeline (mbrl_course.run:main)
     mbrl-course merge SHARD_OUT... --db DB      merge sharded gradebooks (mbrl_course.merge:main)
     mbrl-course export --format canvas|csv      LMS export (mbrl_course.export:main)
+    mbrl-course backup [--db DB] DEST           consistent gradebook copy (mbrl_course.backup:main)
     mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_course.samples:main)
     mbrl-course review [--assignment NN]        rubric grading page (mbrl_course.review.cli:main)
     mbrl-course written-pdf SUBS --assignment NN --out DIR   PDFs for Gradescope
@@ -13,7 +14,7 @@
     mbrl-course audit [--assignment NN] ...     mutation audit (mbrl_course.audit.cli:main)
     mbrl-course report --assignment NN          class report (mbrl_course.report.cli:main)
 
-`grade`, `run`, `merge`, `export` and `samples` are dispatched, with their arguments untouched, to modules imported lazily so
+`grade`, `run`, `merge`, `export`, `backup` and `samples` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
 """
 
@@ -30,6 +31,11 @@ DISPATCHED = {
     "run": ("mbrl_course.run", "main", "build, grade the samples, print the gradebook"),
     "merge": ("mbrl_course.merge", "main", "merge the gradebooks of `grade --shard` runs"),
     "export": ("mbrl_course.export", "main", "export the gradebook for an LMS (Canvas) or as CSV"),
+    "backup": (
+        "mbrl_course.backup",
+        "main",
+        "consistent copy of the gradebook (safe while in use)",
+    ),
     "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
     "review": ("mbrl_course.review.cli", "main", "grade written answers in the browser (rubrics)"),
     "written-pdf": ("mbrl_course.written_pdf", "main", "one PDF of written answers per submission"),

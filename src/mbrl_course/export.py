@@ -20,14 +20,22 @@ Canvas's grade import (Gradebook > Import, "CSV file") reads the layout Canvas i
 Scores are the gradebook totals (auto-graded + manual scores saved so far). A row whose grading
 failed (status ``error``) or which is ambiguous (two submissions of one student for one
 assignment) is left empty and reported. Submissions are matched to roster rows by, in order, a
-``Submission`` column of the roster (the submission id), else the SIS Login ID, SIS User ID or ID
-equal to the submission id, its first folder (``jdoe/02_dyna.ipynb``) or its file name stem
-(``jdoe.ipynb``). Roster students without a submission stay in the file with empty cells and are
+``Submission`` column of the roster (the submission id), else a Canvas bulk-download name
+(``smithalice[_LATE]_5500_123456_02_dyna.ipynb``: the Canvas user id ``5500`` against ``ID``,
+then the name against ``Student``, see :mod:`.submission_names`), else the SIS Login ID, SIS User
+ID or ID equal to the submission id, its first folder (``jdoe/02_dyna.ipynb``) or its file name
+stem (``jdoe.ipynb``; an otter export's time stamp ``_2026_12_01T10_00_00_123456`` dropped).
+Roster students without a submission for an assignment stay in the file with empty cells and are
 listed; submissions without a roster entry are listed (``csv`` also keeps them as rows). Nothing
 is dropped silently.
 
 A written answer whose manual score was given for an earlier version of the answer (regraded
 since) keeps its score in the cell and is reported as "answer changed since graded".
+
+Written answers without a saved score count as 0 in the totals, so the export then warns (how
+many, and which questions and submissions) and exits 1 although the file is written; pass
+``--allow-incomplete`` to accept that (exit 0, the list is still printed). Exit 2: nothing was
+exported (no gradebook, unreadable roster, ``canvas`` without a roster).
 """
 
 from __future__ import annotations
@@ -38,13 +46,14 @@ import io
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from mbrl_grader.results import Status
 
 from .gradebook import GradeRecord, csv_text, points_str, records_from_db
-from .gradebook_db import ANSWER_CHANGED, DEFAULT_DB_NAME, GradebookDB, SchemaError, natural_key
-from .layout import course_root
+from .gradebook_db import ANSWER_CHANGED, GradebookDB, SchemaError, natural_key
+from .layout import CourseConfigError, course_root, gradebook_path
+from .submission_names import describe, sortable_name_key, submission_keys
 
 STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 POINTS_POSSIBLE = "    Points Possible"
@@ -85,21 +94,17 @@ class Roster:
             students.append({c: row.get(c, "") for c in STUDENT_COLUMNS} | row)
         return cls(students)
 
-    def keys_of(self, student: dict[str, str]) -> list[str]:
-        """The values a submission can match this student by."""
+    def keys_of(self, student: dict[str, str]) -> list[tuple[str, str]]:
+        """What a submission can match this student by, as ``(kind, value)`` (see
+        :func:`.submission_names.submission_keys` for the kinds)."""
         if student.get("Submission"):
-            return [student["Submission"]]
-        return [student[c] for c in ID_COLUMNS if student.get(c)]
-
-
-def submission_keys(submission_id: str) -> list[str]:
-    """What a submission id can match: the id, its first folder, its file name stem."""
-    p = PurePosixPath(submission_id)
-    keys = [submission_id]
-    if len(p.parts) > 1:
-        keys.append(p.parts[0])
-    keys.append(p.name.split(".")[0])
-    return keys
+            return [("submission", student["Submission"])]
+        keys = [("id", student[c]) for c in ID_COLUMNS if student.get(c)]
+        if student.get("ID"):
+            keys.append(("canvas_id", student["ID"]))
+        if sortable_name_key(student.get("Student", "")):
+            keys.append(("canvas_name", sortable_name_key(student["Student"])))
+        return keys
 
 
 @dataclass
@@ -113,7 +118,7 @@ class Matching:
 
 def match(roster: Roster, records: Sequence[GradeRecord]) -> Matching:
     """Assign each record to the roster student it names (by the rules in the module doc)."""
-    index: dict[str, set[int]] = {}
+    index: dict[tuple[str, str], set[int]] = {}
     for k, student in enumerate(roster.students):
         for key in roster.keys_of(student):
             index.setdefault(key, set()).add(k)
@@ -192,15 +197,57 @@ def render(
         if fmt != "canvas":
             row.append(" ".join(r.id for recs in mine.values() for r in recs))
         w.writerow(row)
-        if not mine:
-            notes.append(f"{student['Student'] or student.get('ID')}: no submission")
+        missing = [a for a in names if not mine.get(a)]
+        if missing:
+            who = student["Student"] or student.get("ID") or student.get("SIS Login ID")
+            notes.append(f"{who}: no submission for {', '.join(missing)}")
     if fmt != "canvas":
         for rec in m.unmatched:
             cells = [points_str(rec.total) if rec.assignment == a else "" for a in names]
             w.writerow(["", "", "", "", ""] + cells + [rec.id])
     notes += m.ambiguous
-    notes += [f"{r.id} ({r.assignment}): no roster entry" for r in m.unmatched]
+    for r in m.unmatched:
+        hint = describe(r.id)
+        notes.append(f"{r.id} ({r.assignment}): no roster entry" + (f" ({hint})" if hint else ""))
     return out.getvalue(), notes
+
+
+MAX_LISTED = 5
+"""Submissions named per question in the ungraded-answers warning (the rest are counted)."""
+
+
+def ungraded_answers(records: Sequence[GradeRecord]) -> dict[tuple[str, str], list[str]]:
+    """``{(assignment, question): [submission ids]}`` of written answers without a saved score.
+
+    Rows whose grading failed (status ``error``) are left out: the export leaves their cells
+    empty anyway.
+    """
+    found: dict[tuple[str, str], list[str]] = {}
+    for r in sorted(records, key=lambda r: natural_key(r.id)):
+        if r.status == Status.ERROR:
+            continue
+        for q in r.manual_max:
+            if q not in r.manual:
+                found.setdefault((r.assignment or "", q), []).append(r.id)
+    return dict(
+        sorted(found.items(), key=lambda kv: (natural_key(kv[0][0]), natural_key(kv[0][1])))
+    )
+
+
+def incomplete_report(ungraded: dict[tuple[str, str], list[str]]) -> list[str]:
+    """Lines saying how many written answers are ungraded, and where (first few per question)."""
+    if not ungraded:
+        return []
+    total = sum(len(ids) for ids in ungraded.values())
+    lines = [
+        f"{total} written answer(s) not graded yet; the exported totals count them as 0 "
+        "(grade them with `mbrl-course review`):"
+    ]
+    for (assignment, question), ids in ungraded.items():
+        shown = ", ".join(ids[:MAX_LISTED])
+        more = f" and {len(ids) - MAX_LISTED} more" if len(ids) > MAX_LISTED else ""
+        lines.append(f"  {assignment} {question}: {len(ids)} ungraded ({shown}{more})")
+    return lines
 
 
 def _canvas_id(text: str) -> tuple[str, str]:
@@ -215,13 +262,21 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mbrl-course export",
         description="Export the gradebook (auto + manual totals) for an LMS: Canvas's "
-        "grade-import CSV, or a plain CSV.",
+        "grade-import CSV, or a plain CSV. Exit 0: exported, complete; 1: exported, but written "
+        "answers are not graded yet (listed; --allow-incomplete makes this 0); 2: nothing "
+        "exported (no gradebook, unreadable roster, canvas without roster).",
     )
     p.add_argument("--format", choices=("canvas", "csv"), default="csv")
     p.add_argument("--roster", type=Path, default=None, help="roster CSV (Canvas's export works)")
     p.add_argument("--out", "-o", type=Path, default=None, help="output file (default: stdout)")
     p.add_argument(
-        "--db", type=Path, default=None, help=f"gradebook (default ROOT/{DEFAULT_DB_NAME})"
+        "--db", type=Path, default=None, help="gradebook (default: the course's, see README)"
+    )
+    p.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="exit 0 even when written answers are not graded yet (they still count as 0 and "
+        "are listed)",
     )
     p.add_argument(
         "--canvas-id",
@@ -235,17 +290,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`mbrl-course export --format canvas|csv [--roster R] [--out FILE] [--db DB]`."""
+    """`mbrl-course export --format canvas|csv [--roster R] [--out FILE] [--db DB]`; exit 0 done,
+    1 done but written answers ungraded (unless --allow-incomplete), 2 nothing exported."""
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    db_path = args.db or course_root() / DEFAULT_DB_NAME
     try:
+        db_path = gradebook_path(args.db, course_root())
         if not db_path.is_file():
             raise ExportError(f"no gradebook at {db_path}; run `mbrl-course grade` first")
         with GradebookDB.open(db_path) as db:
             records = records_from_db(db)
         roster = Roster.read(args.roster) if args.roster else None
         text, notes = render(records, roster, args.format, dict(args.canvas_id))
-    except (ExportError, SchemaError) as exc:
+    except (ExportError, SchemaError, CourseConfigError) as exc:
         print(f"mbrl-course export: {exc}", file=sys.stderr)
         return 2
     if args.out is None:
@@ -256,4 +312,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wrote {args.out} ({len(records)} submission(s))", file=sys.stderr)
     for line in notes:
         print(f"note: {line}", file=sys.stderr)
+    incomplete = incomplete_report(ungraded_answers(records))
+    if incomplete:
+        label = "note" if args.allow_incomplete else "warning"
+        print(f"{label}: " + "\n".join(incomplete), file=sys.stderr)
+        if not args.allow_incomplete:
+            print("(exit 1: the export is incomplete; pass --allow-incomplete to accept it)",
+                  file=sys.stderr)  # fmt: skip
+            return 1
     return 0

@@ -39,7 +39,7 @@ from .inputs import (
     shard_arg,
     status_list,
 )
-from .layout import course_root
+from .layout import CourseConfigError, course_root, gradebook_path
 from .outputs import Scrubbers, check_out_dir, claim_out_dir, export_db
 from .submissions import InputError, Submission, discover
 
@@ -171,7 +171,8 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help=f"gradebook database (default ROOT/{DEFAULT_DB_NAME}; with --shard OUT/{DEFAULT_DB_NAME})",
+        help="gradebook database (default: the course's, see README 'Where the gradebook lives'; "
+        f"with --shard OUT/{DEFAULT_DB_NAME})",
     )
     p.add_argument("--resume", action="store_true", help=RESUME_HELP)
     p.add_argument(
@@ -312,8 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         discovered = subs
         if args.shard is not None:
             subs = [s for s in subs if args.shard.holds(s.id)]
-        db_path = args.db or (
-            args.out / DEFAULT_DB_NAME if args.shard else course_root() / DEFAULT_DB_NAME
+        db_path = (
+            args.out / DEFAULT_DB_NAME
+            if args.shard and args.db is None
+            else gradebook_path(args.db, course_root())
         )
         db = open_db(db_path)
         _claim_shard(db, args.shard, corpus)
@@ -321,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             subs, notes = selection.pick(subs, db.statuses(), discovered)
             for note in notes:
                 print(f"mbrl-course grade: note: {note}", file=sys.stderr)
-    except (ToolError, InputError, SelectionError) as exc:
+    except (ToolError, InputError, SelectionError, CourseConfigError) as exc:
         if db is not None:
             db.close()
         print(f"mbrl-course grade: {exc}", file=sys.stderr)

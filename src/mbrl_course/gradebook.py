@@ -7,10 +7,12 @@ Schema of `grades.csv` (one row per submission, sorted by submission id):
 
 * `submission`: unique id (path relative to the folder given to `mbrl-course grade`);
 * `assignment`: the assignment graded against (empty if it could not be determined);
-* one column per auto-graded question (`q1_1`, ...; union over the batch's assignments, in
-  natural order): points earned; empty when the question is not part of the row's assignment;
+* one column per auto-graded question (`q1_1`, ...; in natural order): points earned;
 * one column per manual (written) question: the points a human gave (empty until graded in
   `mbrl-course review`);
+* column names are unique: when the file covers several assignments, every question column is
+  qualified by its assignment (`02_dyna:q1_2`, `03_model_errors:q1_2`), so questions of the same
+  name never share or repeat a column; a cell is empty when the row is another assignment's;
 * `auto` / `manual`: auto-graded points earned / manual points given so far;
 * `total` / `possible`: auto + manual points earned / auto + manual points available;
 * `status`: `graded` (tests ran; the score stands), `timeout` (the wall-clock limit was hit),
@@ -227,24 +229,60 @@ def written_columns(records: list[GradeRecord]) -> list[str]:
 
 
 CSV_TAIL = ["auto", "manual", "total", "possible", "status", "reason"]
+QUALIFIER = ":"
+"""Separates assignment and question in a qualified column name (`02_dyna:q1_2`)."""
+
+
+def _columns(records: list[GradeRecord]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(auto, written) question columns as ``(assignment, question)`` pairs, in order.
+
+    With one assignment the assignment part is ``""`` (plain names); with several, every column
+    belongs to one assignment, so no name is shared or repeated.
+    """
+    names = sorted({r.assignment or "" for r in records}, key=natural_key)
+    if len(names) <= 1:
+        return [("", q) for q in question_columns(records)], [
+            ("", q) for q in written_columns(records)
+        ]
+    auto: list[tuple[str, str]] = []
+    manual: list[tuple[str, str]] = []
+    for name in names:
+        mine = [r for r in records if (r.assignment or "") == name]
+        auto += [(name, q) for q in question_columns(mine)]
+        manual += [(name, q) for q in written_columns(mine)]
+    return auto, manual
+
+
+def column_name(assignment: str, question: str) -> str:
+    """The CSV header of a question column (qualified when `assignment` is given)."""
+    return f"{assignment}{QUALIFIER}{question}" if assignment else question
 
 
 def csv_text(records: list[GradeRecord]) -> str:
     """grades.csv as text (schema in the module docstring)."""
-    qcols = question_columns(records)
-    wcols = written_columns(records)
+    qcols, wcols = _columns(records)
+    header = ["submission", "assignment", *(column_name(a, q) for a, q in qcols + wcols), *CSV_TAIL]
+    if len(set(header)) != len(header):  # a question named like a fixed column: never silently
+        raise ValueError(f"grades.csv would repeat a column name: {header}")
     fh = io.StringIO()
     w = csv.writer(fh)
-    w.writerow(["submission", "assignment", *qcols, *wcols, *CSV_TAIL])
+    w.writerow(header)
     for r in sorted(records, key=lambda r: natural_key(r.id)):
         per_q = r.questions
         own = r.possible_per_question
+        mine = r.assignment or ""
         w.writerow(
             [
                 r.id,
-                r.assignment or "",
-                *[points_str(per_q.get(q, 0.0)) if q in own else "" for q in qcols],
-                *[points_str(r.manual[q].points) if q in r.manual else "" for q in wcols],
+                mine,
+                *[
+                    points_str(per_q.get(q, 0.0)) if q in own and a in ("", mine) else ""
+                    for a, q in qcols
+                ],
+                *[
+                    points_str(r.manual[q].points) if q in r.manual and a in ("", mine) else ""
+                    for a, q in wcols
+                ],
                 points_str(r.auto_total),
                 points_str(r.manual_total),
                 points_str(r.total),

@@ -6,7 +6,8 @@ replaces only the auto-graded part of a submission, a crash or Ctrl-C mid-batch 
 finished submission stored (one transaction per submission) and the batch resumable, and two
 review pages saving the same item see a :class:`Conflict` instead of overwriting each other.
 
-Default location: ``<course root>/gradebook.sqlite`` (``--db PATH`` overrides it).
+Where it lives: :func:`.layout.gradebook_path` (``--db``, ``MBRL_GRADEBOOK``, ``MBRL_COURSE_DIR``,
+``course.toml``, else a course folder outside the code checkout); :func:`backup` copies it.
 
 Longer than 400 lines on purpose: every SQL statement run against the file lives in this one
 class, so its transactions and its locking can be reviewed in one place (the schema itself is in

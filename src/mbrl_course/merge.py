@@ -16,9 +16,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .autograders import find_autograders
 from .batch import ToolError
 from .gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError
-from .layout import course_root
+from .layout import CourseConfigError, course_root, gradebook_path
 from .outputs import Scrubbers, check_out_dir, export_db
 
 
@@ -123,10 +124,18 @@ def _parser() -> argparse.ArgumentParser:
         "--db",
         type=Path,
         default=None,
-        help=f"gradebook to merge into (default ROOT/{DEFAULT_DB_NAME}; manual scores kept)",
+        help="gradebook to merge into (default: the course's, see README; manual scores kept)",
     )
     p.add_argument(
         "--out", "-o", type=Path, default=None, help="also export grades.csv/json and feedback here"
+    )
+    p.add_argument(
+        "--autograders",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="built autograders the feedback reads test purposes, rubrics and hidden-test "
+        "visibility from (default: ROOT/autograder)",
     )
     return p
 
@@ -134,17 +143,18 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """`mbrl-course merge SHARD_OUT... [--db DB] [--out DIR]`."""
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    db_path = args.db or course_root() / DEFAULT_DB_NAME
     try:
+        db_path = gradebook_path(args.db, course_root())
         if args.out is not None:
             check_out_dir(args.out, [])
         with GradebookDB.open(db_path) as target:
             n = merge(args.inputs, target)
             print(f"merged {n} submission(s) from {len(args.inputs)} shard(s) into {db_path}")
             if args.out is not None:
-                rows, paths = export_db(target, args.out, Scrubbers({}))
+                autograders = find_autograders(args.autograders or course_root() / "autograder")
+                rows, paths = export_db(target, args.out, Scrubbers(autograders))
                 print(f"gradebook: {paths['csv']}  (and {paths['json']}; {len(rows)} row(s))")
-    except (ToolError, SchemaError) as exc:
+    except (ToolError, SchemaError, CourseConfigError) as exc:
         print(f"mbrl-course merge: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mbrl_grader.scrub import CodeScrubber
 
+from .assignment_info import AssignmentInfo
 from .batch import ToolError
 from .feedback import write_feedback
 from .gradebook import GradeRecord, records_from_db, write_csv, write_json
@@ -61,11 +62,13 @@ def claim_out_dir(out: Path) -> None:
 
 
 class Scrubbers:
-    """One :class:`CodeScrubber` per assignment (hidden test code never reaches students)."""
+    """Per assignment, one :class:`CodeScrubber` (hidden test code never reaches students) and
+    the :class:`AssignmentInfo` the feedback shows (test purposes, rubric texts, visibility)."""
 
     def __init__(self, autograders: dict[str, Path]) -> None:
         self.autograders = autograders
         self._by_name: dict[str, CodeScrubber] = {}
+        self._info: dict[str, AssignmentInfo] = {}
 
     def __call__(self, assignment: str | None) -> CodeScrubber:
         """The scrubber of `assignment` (a generic one when it has no autograder)."""
@@ -73,6 +76,13 @@ class Scrubbers:
         if key not in self._by_name:
             self._by_name[key] = CodeScrubber(self.autograders.get(key))
         return self._by_name[key]
+
+    def info(self, assignment: str | None) -> AssignmentInfo:
+        """Test purposes, rubrics and hidden visibility of `assignment` (read once)."""
+        key = assignment or ""
+        if key not in self._info:
+            self._info[key] = AssignmentInfo.load(self.autograders.get(key))
+        return self._info[key]
 
     def scrub_record(self, record: GradeRecord) -> None:
         """Scrub the test messages and the reason of `record` in place (before it is stored)."""
@@ -100,7 +110,8 @@ def write_outputs(
             name = f"{base}~{k}"
         used.add(name.lower())
         scrubbers.scrub_record(r)
-        write_feedback(r, fb_dir / f"{name}.md", scrubbers(r.assignment))
+        info = scrubbers.info(r.assignment)
+        write_feedback(r, fb_dir / f"{name}.md", scrubbers(r.assignment), info)
         r.feedback = f"feedback/{name}.md"
     return {
         "csv": write_csv(records, out / "grades.csv"),

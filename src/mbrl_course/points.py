@@ -1,19 +1,31 @@
-"""Points of a master: each question's ``points:`` against the sum of its tests' points.
+"""Points of a master: a question's ``points:`` is the one source every other number follows.
 
 Why: otter only refuses one direction of a mismatch ("More points specified in test cases than
 allowed for test", naming neither the question nor the fix) and silently accepts question points
-above the tests' sum. The build calls :func:`point_problems` first so an instructor who
-changes a question's points is told which question, both numbers and what to edit. The README's
-assignment table is checked against :func:`auto_and_manual_points` by the tests.
+above the tests' sum; a written question's points also appear in its prompt and its rubric. The
+build calls :func:`point_problems` and :func:`written_point_problems` first, so an instructor who
+changes a question's points is told which question, the numbers and what to edit; it then writes
+the written questions' points into their prompts (:func:`stamp_written_points`) and the README's
+assignment table (:func:`sync_readme_table`), so no human copies a number by hand.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 import yaml
+
+from .rubrics import (
+    MasterQuestion,
+    RubricError,
+    master_questions,
+    parse_rubric,
+    rubric_cell_index,
+    split_rubric,
+)
 
 TEST_CONFIG_START = '""" # BEGIN TEST CONFIG'
 TEST_CONFIG_END = '""" # END TEST CONFIG'
@@ -130,3 +142,141 @@ def auto_and_manual_points(master: Path) -> tuple[float, float]:
         else:
             auto += pts
     return auto, manual
+
+
+# ---------------------------------------------------------------- written questions' points
+
+PROMPT_POINTS_RE = re.compile(r"(?P<p>\d+(?:\.\d+)?)\s*(?:pts?|points?)\b", re.I)
+LEAD_RE = re.compile(r"^\*\*(?P<lead>.+?)\*\*")
+
+
+def points_text(points: float) -> str:
+    """``2 points``, ``1 point``, ``0.5 points``."""
+    return f"{_fmt(points)} point{'' if points == 1 else 's'}"
+
+
+def _prompt_cell(nb: nbformat.NotebookNode, question: MasterQuestion) -> int | None:
+    """Index of the question's first prompt cell (Markdown outside the solution), or None."""
+    for index in question.cells:
+        cell = nb.cells[index]
+        if cell.cell_type == "markdown" and index not in question.solution_cells:
+            if cell.source.strip():
+                return index
+    return None
+
+
+def _stated_points(source: str) -> float | None:
+    """Points a prompt states in its bold lead-in (``**Question 2 (written, 3 points).**``)."""
+    lead = LEAD_RE.match(source.lstrip())
+    found = PROMPT_POINTS_RE.search(lead["lead"]) if lead else None
+    return float(found["p"]) if found else None
+
+
+def written_point_problems(master: Path) -> list[str]:
+    """One message per written question whose prompt or rubric disagrees with its ``points:``.
+
+    The question's ``points:`` is the one source: the rubric header must repeat it and the
+    rubric items must add up to it; a prompt need not state points (the build writes them,
+    :func:`stamp_written_points`), and one that does must state the same number. Rubrics that
+    cannot be parsed are left to ``validate`` (so one typo does not block the other masters).
+    """
+    nb = nbformat.read(master, as_version=4)
+    problems = []
+    for q in master_questions(nb):
+        if not q.manual:
+            continue
+        where = f"{master.stem} {q.name}"
+        index = _prompt_cell(nb, q)
+        stated = None if index is None else _stated_points(nb.cells[index].source)
+        if stated is not None and stated != q.points:
+            problems.append(
+                f"{where}: the prompt says {points_text(stated)} but the question is worth "
+                f"{_fmt(q.points)} (points: in its # BEGIN QUESTION cell); remove the points "
+                "from the prompt's bold lead-in (the build writes them from points:)"
+            )
+        rubric_index = rubric_cell_index(nb, q)
+        if rubric_index is None:
+            continue
+        try:
+            header, items, _ = parse_rubric(split_rubric(nb.cells[rubric_index].source)[1], q.name)
+        except RubricError:
+            continue
+        total = round(sum(item.points for item in items), 6)
+        if header != q.points or total != q.points:
+            parts = " + ".join(_fmt(item.points) for item in items)
+            problems.append(
+                f"{where}: the question is worth {_fmt(q.points)} points (points: in its # BEGIN "
+                f"QUESTION cell) but its rubric header says {_fmt(header)} and its items add up "
+                f"to {_fmt(total)} ({parts}); make the header '**Rubric** ({points_text(q.points)}):' "
+                f"and the items' points add up to {_fmt(q.points)}, or change points: if the "
+                "rubric is right"
+            )
+    return problems
+
+
+def stamp_written_points(staged_master: Path) -> int:
+    """Write each written question's points into its prompt's bold lead-in (in place).
+
+    ``**Question 2.5 (written).**`` becomes ``**Question 2.5 (written, 2 points).**``; a lead-in
+    without parentheses gets `` (2 points)`` before its final punctuation; a prompt without a
+    bold lead-in starts with ``**(2 points)**``. A prompt that already states its points (checked
+    equal by :func:`written_point_problems`) is left alone. Returns the prompts changed.
+    """
+    nb = nbformat.read(staged_master, as_version=4)
+    changed = 0
+    for q in master_questions(nb):
+        index = _prompt_cell(nb, q) if q.manual else None
+        if index is None or _stated_points(nb.cells[index].source) is not None:
+            continue
+        cell = nb.cells[index]
+        body = cell.source.lstrip()
+        text = points_text(q.points)
+        lead = LEAD_RE.match(body)
+        if lead is None:
+            cell.source = f"**({text})** {body}"
+        else:
+            inner = lead["lead"]
+            stripped = inner.rstrip(".:!? ")
+            tail = inner[len(stripped) :]
+            if stripped.endswith(")"):
+                stamped = f"{stripped[:-1]}, {text})"
+            else:
+                stamped = f"{stripped} ({text})"
+            cell.source = f"**{stamped}{tail}**{body[lead.end() :]}"
+        changed += 1
+    if changed:
+        nbformat.write(nb, staged_master)
+    return changed
+
+
+# ---------------------------------------------------------------- the README's assignment table
+
+README_COLUMNS = ("Auto points", "Written (manual)")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def sync_readme_table(text: str, masters: dict[str, Path]) -> str:
+    """`text` (README.md) with its assignment table's point columns computed from `masters`.
+
+    The table is the one whose header has ``Auto points`` and ``Written (manual)``; in each row
+    whose first cell is a master's name in backticks those two cells are rewritten. Everything
+    else (the hand-written topic columns) is kept byte for byte.
+    """
+    out = []
+    columns: tuple[int, int] | None = None
+    for line in text.splitlines(keepends=True):
+        cells = _cells(line) if line.lstrip().startswith("|") else []
+        if all(c in cells for c in README_COLUMNS):
+            columns = (cells.index(README_COLUMNS[0]), cells.index(README_COLUMNS[1]))
+        elif not cells:
+            columns = None
+        elif columns is not None and cells[0].strip("`") in masters and cells[0].startswith("`"):
+            auto, manual = auto_and_manual_points(masters[cells[0].strip("`")])
+            cells[columns[0]], cells[columns[1]] = _fmt(auto), _fmt(manual)
+            end = line[len(line.rstrip("\r\n")) :]
+            line = "| " + " | ".join(cells) + " |" + end
+        out.append(line)
+    return "".join(out)

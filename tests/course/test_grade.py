@@ -114,11 +114,14 @@ BAD = "def add(a, b):\n    return a - b\n"
 
 
 def make_autograder(root: Path, name: str = ASSIGNMENT) -> Path:
-    """Write a tiny autograder folder (otter exception-style tests) and return its root."""
+    """Write a tiny autograder folder (otter exception-style tests, and a zip whose build options
+    show hidden results once published) and return its root."""
     tests = root / name / "tests"
     tests.mkdir(parents=True)
     (tests / "q1.py").write_text(TEST_Q1)
     (tests / "q2.py").write_text(TEST_Q2)
+    with zipfile.ZipFile(root / name / f"{name}-autograder.zip", "w") as zf:
+        zf.writestr("mbrl_grading.json", json.dumps({"hidden_visibility": "after_published"}))
     return root
 
 

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import json
 
+from mbrl_course.assignment_info import AssignmentInfo
 from mbrl_course.feedback import render
 from mbrl_course.gradebook import (
     GradeRecord,
@@ -72,16 +73,18 @@ def test_natural_order_of_questions():
 
 
 def test_csv_schema_and_rows(tmp_path):
-    """grades.csv has the documented columns, one row per submission, blanks for foreign questions."""
+    """grades.csv has the documented columns, one row per submission; with several assignments
+    each question column is qualified by its assignment, blank in other assignments' rows."""
     path = write_csv(sample_records(), tmp_path / "grades.csv")
     with path.open() as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == [
         "submission",
         "assignment",
-        "q1_2",
-        "q1_10",
-        "q2",
+        "01_model_learning:q1_2",
+        "01_model_learning:q2",
+        "02_dyna:q1_2",
+        "02_dyna:q1_10",
         "auto",
         "manual",
         "total",
@@ -96,23 +99,38 @@ def test_csv_schema_and_rows(tmp_path):
         "carl.ipynb",
         "dora.ipynb",
     ]
-    assert (by["bob.ipynb"]["q1_2"], by["bob.ipynb"]["q1_10"], by["bob.ipynb"]["q2"]) == (
+    bob, dora = by["bob.ipynb"], by["dora.ipynb"]
+    assert (bob["02_dyna:q1_2"], bob["02_dyna:q1_10"], bob["01_model_learning:q1_2"]) == (
         "2",
         "0",
         "",
     )
-    assert (by["bob.ipynb"]["total"], by["bob.ipynb"]["possible"]) == ("2", "3")
+    assert (bob["total"], bob["possible"]) == ("2", "3")
     assert (
         by["alice.ipynb"]["total"],
         by["alice.ipynb"]["possible"],
         by["alice.ipynb"]["status"],
     ) == ("0", "3", "invalid")
     assert by["alice.ipynb"]["reason"] == "invalid notebook JSON (line 3)"  # one line
-    assert (by["dora.ipynb"]["q2"], by["dora.ipynb"]["total"], by["dora.ipynb"]["possible"]) == (
-        "1",
-        "4",
-        "4",
-    )
+    assert (dora["01_model_learning:q2"], dora["02_dyna:q1_2"], dora["total"]) == ("1", "", "4")
+
+
+def test_csv_column_names_are_unique_across_assignments(tmp_path):
+    """An auto question of one assignment and a written one of another with the same name
+    (02's q1_2, 03's written q1_2) get two distinct columns, readable by csv and by name."""
+    dyna = rec("a.ipynb", tests=[t("q1_2", "a", True, 2.0)], qmax={"q1_2": 2.0})
+    errors = rec("b.ipynb", assignment="03_model_errors", qmax={"q1_1": 1.0})
+    errors.manual_max = {"q1_2": 2.0}
+    errors.manual = {
+        "q1_2": ManualScore("b.ipynb", "03_model_errors", "q1_2", ("1",), 2.0, "", "ta", "t", 1)
+    }
+    path = write_csv([dyna, errors], tmp_path / "grades.csv")
+    header = next(csv.reader(path.open()))
+    assert len(header) == len(set(header))
+    assert {"02_dyna:q1_2", "03_model_errors:q1_1", "03_model_errors:q1_2"} <= set(header)
+    rows = {r["submission"]: r for r in csv.DictReader(path.open())}
+    assert (rows["a.ipynb"]["02_dyna:q1_2"], rows["a.ipynb"]["03_model_errors:q1_2"]) == ("2", "")
+    assert (rows["b.ipynb"]["03_model_errors:q1_2"], rows["b.ipynb"]["02_dyna:q1_2"]) == ("2", "")
 
 
 def test_json_holds_assignments_and_tests(tmp_path):
@@ -162,7 +180,9 @@ def test_feedback_hides_test_code_but_keeps_messages(tmp_path):
     r = rec(
         "bob.ipynb", tests=[t("q1_2", "a", True, 2.0), t("q1_10", "test_b", False, 1.0, True, msg)]
     )
-    md = render(r, CodeScrubber(tmp_path / "ag"))
+    md = render(
+        r, CodeScrubber(tmp_path / "ag"), AssignmentInfo(hidden_visibility="after_published")
+    )
     assert "SECRET_EXPECTED" not in md and "/ag/tests" not in md
     assert "f is wrong for 3" in md and "**FAILED** `test_b` (hidden test, 0/1 points)" in md
     assert "**passed** `a`" in md and "| q1_10 | 0 | 1 |" in md and "2 / 3" in md

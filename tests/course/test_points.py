@@ -66,20 +66,113 @@ def test_question_without_tests_or_manual_is_a_warning(tmp_path: Path) -> None:
     assert "q3" in warning and "manual: true" in warning
 
 
-def _readme_table() -> dict[str, tuple[float, float]]:
-    rows = {}
-    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and re.fullmatch(r"`\d\d_\w+`", cells[0]):
-            rows[cells[0].strip("`")] = (float(cells[3]), float(cells[4]))
-    return rows
+def _edit_cell(master: Path, old: str, new: str) -> None:
+    """Replace `old` by `new` in the one cell of `master` that contains it."""
+    nb = nbformat.read(master, as_version=4)
+    (cell,) = [c for c in nb.cells if old in c.source]
+    cell.source = cell.source.replace(old, new)
+    nbformat.write(nb, master)
 
 
-def test_readme_assignment_table_matches_the_masters() -> None:
-    """README's 'Auto points' and 'Written (manual)' columns equal the masters' question points."""
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "- (0.5 pts) One sentence.",
+            "- (1 pt) One sentence.",
+            "q3: the question is worth 1 points (points: in its # BEGIN QUESTION cell) but its "
+            "rubric header says 1 and its items add up to 1.5 (0.5 + 1)",
+        ),
+        (
+            "**Rubric** (1 point):",
+            "**Rubric** (2 points):",
+            "but its rubric header says 2 and its items add up to 1",
+        ),
+        (
+            "**Question 3.**",
+            "**Question 3 (2 points).**",
+            "q3: the prompt says 2 points but the question is worth 1",
+        ),
+    ],
+)
+def test_build_refuses_a_written_question_disagreeing_with_its_points(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    """A rubric header, rubric items or prompt that disagree with points: stop the build with
+    the question, the numbers and the fix (before otter runs)."""
+    master = _fixture_with_q1_points(tmp_path, 3)
+    _edit_cell(master, old, new)
+    layout = Layout(root=tmp_path, src=default_layout(REPO).src)
+    with pytest.raises(build.BuildError) as info:
+        build.build(layout)
+    assert expected in str(info.value)
+    assert "00_tiny q3" in str(info.value)
+    assert "remove the points" in str(info.value) or "add up to 1, or change points:" in str(
+        info.value
+    )
+    assert not (tmp_path / "autograder").exists()
+
+
+def test_build_writes_the_points_into_written_prompts(tmp_path: Path) -> None:
+    """The prompt's points come from points:, inside its bold lead-in, in every lead-in style."""
+    master = _fixture_with_q1_points(tmp_path, 3)
+    assert points.stamp_written_points(master) == 1
+    nb = nbformat.read(master, as_version=4)
+    assert any(c.source.startswith("**Question 3 (1 point).** In one sentence") for c in nb.cells)
+    assert points.stamp_written_points(master) == 0  # stated and equal: left alone
+    current = "**Question 3 (1 point).** In one sentence: why do we double things?"
+    for lead, stamped in [
+        ("**Question 2.5 (written).** Why?", "**Question 2.5 (written, 1 point).** Why?"),
+        ("Why? Explain.", "**(1 point)** Why? Explain."),
+    ]:
+        _edit_cell(master, current, lead)
+        assert points.stamp_written_points(master) == 1
+        nb = nbformat.read(master, as_version=4)
+        assert any(c.source == stamped for c in nb.cells)
+        current = stamped
+
+
+def test_built_prompts_and_rubrics_json_carry_the_points(real_layout: Layout) -> None:
+    """Every written question of the committed build states its points:, in the student
+    notebook and in rubrics.json's prompt (what the review page and PDFs show)."""
+    from mbrl_course.rubrics import load_rubrics
+
+    for name in build.discover_masters(real_layout.solutions):
+        student = nbformat.read(real_layout.assignments / name / f"{name}.ipynb", as_version=4)
+        for q, rubric in load_rubrics(real_layout.autograder / name).items():
+            lead = rubric.prompt_md.split("**")[1]
+            assert points.points_text(rubric.points) in lead, (name, q, lead)
+            assert any(f"**{lead}**" in c.source for c in student.cells), (name, q)
+
+
+README_TABLE = """# Course
+
+| Notebook | Topic | Auto points | Written (manual) |
+|---|---|---|---|
+| `00_tiny` | Doubling things | 99 | 7 |
+
+The end.
+"""
+
+
+def test_build_generates_the_readme_points_table(tmp_path: Path) -> None:
+    """README's Auto points and Written columns are written from the masters by the build (and
+    `build --check` calls a stale table out); the hand-written columns are kept."""
+    _fixture_with_q1_points(tmp_path, 3)
+    (tmp_path / "README.md").write_text(README_TABLE)
+    layout = Layout(root=tmp_path, src=default_layout(REPO).src)
+    assert build.readme_problem(layout) == "out of date: README.md (the assignment table's points)"
+    assert build.sync_readme(layout) is True
+    text = (tmp_path / "README.md").read_text()
+    assert "| `00_tiny` | Doubling things | 5 | 1 |" in text
+    assert text.startswith("# Course\n") and text.endswith("\nThe end.\n")
+    assert build.readme_problem(layout) is None and build.sync_readme(layout) is False
+
+
+def test_readme_assignment_table_is_generated_from_the_masters() -> None:
+    """The committed README's points table is what the build writes from the masters."""
     masters = build.discover_masters(REPO / "solutions")
-    table = _readme_table()
-    assert set(table) == set(masters)
-    stated = {name: table[name] for name in masters}
-    actual = {name: points.auto_and_manual_points(path) for name, path in masters.items()}
-    assert stated == actual, "update README.md's assignment table (Auto points, Written)"
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if re.match(r"\| `\d\d_\w+` \|", line)]
+    assert len(rows) == len(masters)
+    assert points.sync_readme_table(text, masters) == text, "run `mbrl-course build`"

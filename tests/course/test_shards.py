@@ -87,7 +87,7 @@ def test_three_shards_merge_into_the_one_shot_gradebook(tmp_path, capsys):
     assert sum(sizes) == 7
     merged_db, merged_out = tmp_path / "merged.sqlite", tmp_path / "merged"
     argv = [*map(str, shard_outs), "--db", str(merged_db), "--out", str(merged_out)]
-    assert merge.main(argv) == 0
+    assert merge.main([*argv, "--autograders", str(ag_root)]) == 0
     assert _comparable(merged_db) == _comparable(tmp_path / "all.sqlite")
     assert (merged_out / "grades.csv").read_text() == (tmp_path / "all" / "grades.csv").read_text()
     one_shot = json.loads((tmp_path / "all" / "grades.json").read_text())["submissions"]

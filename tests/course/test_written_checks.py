@@ -74,7 +74,7 @@ def test_fixed_fixture_passes_and_rubrics_are_stored(tmp_path):
     rubrics = load_rubrics(layout.autograder / "00_tiny")
     assert list(rubrics) == ["q3", "q4"]
     assert [i.points for i in rubrics["q4"].items] == [1.0, 1.0]
-    assert rubrics["q4"].prompt_md == "**Question 4.** Explain the trade."
+    assert rubrics["q4"].prompt_md == "**Question 4 (2 points).** Explain the trade."
     student = (layout.assignments / "00_tiny" / "00_tiny.ipynb").read_text()
     assert "Rubric" not in student and "An example." not in student
     data = json.loads((layout.autograder / "00_tiny" / "rubrics.json").read_text())

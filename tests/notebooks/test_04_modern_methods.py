@@ -83,7 +83,9 @@ def test_q5_3_has_an_editable_answer_cell(real_layout):
     """The written question q5_3 is followed by an answer cell the student can edit (issue 12)."""
     nb = json.loads((real_layout.assignments / NAME / f"{NAME}.ipynb").read_text())
     cells = _cells(nb)
-    i = next(i for i, (_, src, _) in enumerate(cells) if "**Question 5.3 (written).**" in src)
+    i = next(
+        i for i, (_, src, _) in enumerate(cells) if "**Question 5.3 (written, 2 points).**" in src
+    )
     kind, src, meta = cells[i + 1]
     assert kind == "markdown" and "otter_answer_cell" in meta.get("tags", [])
     assert meta.get("editable", True) is not False

@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..gradebook_db import DEFAULT_DB_NAME, GradebookDB, SchemaError
-from ..layout import default_layout
+from ..gradebook_db import GradebookDB, SchemaError
+from ..layout import CourseConfigError, default_layout, gradebook_path
 from ..written import load_rubrics
 from .collect import collect
 from .html import report_html
@@ -24,7 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="mbrl-course report", description=__doc__.split("\n")[0])
     ap.add_argument("--assignment", required=True, metavar="NN", help="e.g. 02 or 02_dyna")
     ap.add_argument("--root", type=Path, default=None, help="course folder (default: this one)")
-    ap.add_argument("--db", type=Path, default=None, help=f"gradebook (default: {DEFAULT_DB_NAME})")
+    ap.add_argument(
+        "--db", type=Path, default=None, help="gradebook (default: the course's, see README)"
+    )
     ap.add_argument("--out", type=Path, default=Path("."), help="folder for the HTML page")
     ap.add_argument(
         "--similarity",
@@ -36,7 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=8, help="lines per list in the terminal")
     ns = ap.parse_args(argv)
     layout = default_layout(ns.root)
-    db_path = ns.db or layout.root / DEFAULT_DB_NAME
+    try:
+        db_path = gradebook_path(ns.db, layout.root)
+    except CourseConfigError as exc:
+        print(f"mbrl-course report: {exc}", file=sys.stderr)
+        return 2
     if not db_path.is_file():
         print(f"mbrl-course report: no gradebook at {db_path}; run `mbrl-course grade` first",
               file=sys.stderr)  # fmt: skip

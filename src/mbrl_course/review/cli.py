@@ -18,8 +18,8 @@ from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from ..gradebook_db import DEFAULT_DB_NAME, GradebookDB
-from ..layout import default_layout
+from ..gradebook_db import GradebookDB
+from ..layout import CourseConfigError, default_layout, gradebook_path
 from ..written import Rubric, load_rubrics
 from .app import Reviewer, create_app
 
@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--assignment", metavar="NN", help="review only this assignment")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: free)")
     parser.add_argument(
-        "--db", type=Path, default=None, help=f"gradebook (default: {DEFAULT_DB_NAME})"
+        "--db", type=Path, default=None, help="gradebook (default: the course's, see README)"
     )
     parser.add_argument(
         "--grader", default=None, help="name stored with each score (default: user)"
@@ -94,7 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     layout = default_layout(args.root)
-    db_path = args.db or layout.root / DEFAULT_DB_NAME
+    try:
+        db_path = gradebook_path(args.db, layout.root)
+    except CourseConfigError as exc:
+        print(f"mbrl-course review: {exc}", file=sys.stderr)
+        return 2
     if not db_path.is_file():
         print(f"mbrl-course review: no gradebook at {db_path}; run `mbrl-course grade` first",
               file=sys.stderr)  # fmt: skip
