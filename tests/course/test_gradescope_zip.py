@@ -21,7 +21,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -306,22 +308,26 @@ class Image:
             "MBRL_AUTOGRADER_PYTHON": str(self.python),
         }
         t0 = time.monotonic()
+        proc = subprocess.Popen(
+            [str(self.root / "run_autograder")],
+            cwd=self.root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # on timeout, stop the grader and its worker with it
+        )
         try:
-            proc = subprocess.run(
-                [str(self.root / "run_autograder")],
-                cwd=self.root,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-            )
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             pytest.fail(
                 f"no results.json within {timeout:.0f} s (Gradescope stops at "
                 f"{GRADESCOPE_LIMIT_S} s and shows 'The autograder failed to execute correctly')"
             )
         seconds = time.monotonic() - t0
-        log = f"rc={proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        log = f"rc={proc.returncode}\n{stdout[-3000:]}\n{stderr[-3000:]}"
         results = self.root / "results" / "results.json"
         assert results.is_file(), f"no results.json\n{log}"
         text = results.read_text()
