@@ -31,6 +31,7 @@ LONGEST_FIRST = (
     "test_real_samples_grade_as_expected",
     "test_real_assignment_validates",
     "test_readme_sbatch_array_merges_into_the_one_shot_gradebook",
+    "test_dyna_correct_upload_earns_full_marks_in_a_clean_image",  # builds the clean image's venv
 )
 """Tests that take 15-100 s each (about two thirds of the suite), started first."""
 

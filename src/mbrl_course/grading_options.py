@@ -5,7 +5,7 @@ of ours (when hidden test results become visible). They live in the master, the 
 under one key that the build removes from the staged copy before ``otter assign`` reads it::
 
     mbrl:
-      hidden_visibility: after_published   # hidden (default) | after_due_date | after_published
+      hidden_visibility: after_due_date   # after_published (default) | after_due_date | hidden
 
 The build writes them, with the assignment name, to ``mbrl_grading.json`` at the top of the
 autograder zip, where :mod:`mbrl_grader.gradescope` reads them.
@@ -19,10 +19,16 @@ from typing import Any
 
 import nbformat
 
-from mbrl_grader.gradescope import GRADING_CONFIG_FILE, HIDDEN_VISIBILITIES
+from mbrl_grader.gradescope import (
+    DEFAULT_HIDDEN_VISIBILITY,
+    GRADING_CONFIG_FILE,
+    HIDDEN_VISIBILITIES,
+)
 
 KEY = "mbrl"
-DEFAULTS: dict[str, Any] = {"hidden_visibility": "hidden"}
+DEFAULTS: dict[str, Any] = {"hidden_visibility": DEFAULT_HIDDEN_VISIBILITY}
+"""``after_published``: hidden tests' results, messages included, reach students when the
+instructor publishes the grades (``after_due_date``: after the due date; ``hidden``: never)."""
 
 
 def problems(config: dict) -> list[str]:

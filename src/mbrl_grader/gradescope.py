@@ -5,12 +5,15 @@ process, no pickle) also on Gradescope. ``ROOT`` is ``$AUTOGRADER_ROOT`` (defaul
 ``/autograder``); the autograder zip is unpacked in ``ROOT/source`` (``tests/``, support files
 either at its top level or under ``files/``, and ``mbrl_grading.json``: the assignment name and
 the course options written by ``mbrl-course build``). Writes ``ROOT/results/results.json`` in
-Gradescope's format::
+Gradescope's documented format (every test carries its status, a unique name and number, and
+plain-text output)::
 
-    {"score": float, "output": str,
-     "tests": [{"name": str, "score": float, "max_score": float,
-                "visibility": "visible" | "hidden" | "after_due_date" | "after_published",
-                "output": str}]}
+    {"score": float, "execution_time": int, "output": str, "output_format": "text",
+     "stdout_visibility": "hidden", "extra_data": {"status": str, "possible": float},
+     "tests": [{"name": str, "number": str, "score": float, "max_score": float,
+                "status": "passed" | "failed", "output": str, "output_format": "text",
+                "tags": [question], "extra_data": {"test": "q1_2:test_function"},
+                "visibility": "visible" | "hidden" | "after_due_date" | "after_published"}]}
 
 Which notebook: the one whose otter metadata (``metadata.otter.assignment_name``) names this
 assignment, wherever it sits in the upload and whatever its file name. Several such notebooks
@@ -19,15 +22,18 @@ ambiguous upload: status ``invalid`` with a reason that lists what was found. A 
 without otter metadata is graded, with a note.
 
 Hidden test cases get the visibility of the build option ``hidden_visibility`` (default
-``hidden``; ``MBRL_HIDDEN_VISIBILITY`` overrides it) and their output is the failure message
-only, never test source. Run with ``python -m mbrl_grader.gradescope``.
+``after_published``: students see what they lost once the instructor publishes the grades;
+``MBRL_HIDDEN_VISIBILITY`` overrides it) and their output is the failure message only, never test
+source. Run with ``python -m mbrl_grader.gradescope``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,37 +43,78 @@ from mbrl_grader.scrub import CodeScrubber
 
 GRADING_CONFIG_FILE = "mbrl_grading.json"
 HIDDEN_VISIBILITIES = ("hidden", "after_due_date", "after_published")
+DEFAULT_HIDDEN_VISIBILITY = "after_published"
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 
 
 def results_json(
     result: SubmissionResult,
-    show_hidden: bool = False,
     scrub: CodeScrubber | None = None,
     hidden_visibility: str | None = None,
+    execution_time: float | None = None,
 ) -> dict[str, Any]:
     """Convert a :class:`SubmissionResult` to Gradescope's results.json structure.
 
-    Hidden tests get ``hidden_visibility`` (default ``hidden``, or ``after_published`` with the
-    older ``show_hidden``). Messages are scrubbed of test code exactly as local feedback is.
+    Hidden tests get ``hidden_visibility`` (default ``after_published``). Messages are scrubbed of test code exactly as local feedback is. Test names and
+    numbers are unique; ``score`` is the sum of the tests' scores.
     """
     scrub = scrub or CodeScrubber()
-    hidden_as = hidden_visibility or ("after_published" if show_hidden else "hidden")
+    hidden_as = hidden_visibility or DEFAULT_HIDDEN_VISIBILITY
+    numbers = _test_numbers([o.question for o in result.outcomes])
+    names: set[str] = set()
     tests = []
-    for o in result.outcomes:
+    for o, number in zip(result.outcomes, numbers, strict=True):
         tests.append(
             {
-                "name": o.name,
+                "name": _unique(o.name or o.key, names),
+                "number": number,
                 "score": o.points,
                 "max_score": o.max_points,
+                "status": "passed" if o.passed else "failed",
                 "visibility": hidden_as if o.hidden else "visible",
                 "output": "Passed." if o.passed else scrub(o.message),
+                "output_format": "text",
+                "tags": [o.question],
+                "extra_data": {"test": o.key},
             }
         )
     output = f"Status: {result.status}."
     if result.reason:
         output += f" {scrub(result.reason)}"
-    return {"score": result.score, "output": output, "tests": tests}
+    data: dict[str, Any] = {
+        "score": result.score,
+        "output": output,
+        "output_format": "text",
+        "stdout_visibility": "hidden",
+        "extra_data": {"status": str(result.status), "possible": result.possible},
+        "tests": tests,
+    }
+    if execution_time is not None:
+        data["execution_time"] = max(0, round(execution_time))
+    return data
+
+
+def _test_numbers(questions: list[str]) -> list[str]:
+    """Gradescope's test numbers: ``1.2.3`` for the third test of ``q1_2`` (unique; else 1, 2...)."""
+    counts: dict[str, int] = {}
+    numbers = []
+    for question in questions:
+        counts[question] = counts.get(question, 0) + 1
+        base = ".".join(re.findall(r"\d+", question)) or question
+        numbers.append(f"{base}.{counts[question]}")
+    if len(set(numbers)) < len(numbers):  # questions whose digits coincide: number by position
+        return [str(i) for i in range(1, len(questions) + 1)]
+    return numbers
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... if already used: Gradescope names must differ."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    taken.add(candidate)
+    return candidate
 
 
 def read_grading_config(source: Path) -> dict[str, Any]:
@@ -153,15 +200,19 @@ def _ambiguous(paths: list[Path], rel: dict[Path, str], why: str) -> str:
 
 
 def hidden_visibility(config: dict[str, Any]) -> str:
-    """When hidden results become visible: env override, else the build option, else hidden."""
-    value = os.environ.get("MBRL_HIDDEN_VISIBILITY") or config.get("hidden_visibility")
-    if os.environ.get("MBRL_SHOW_HIDDEN") == "1" and not value:
-        value = "after_published"
+    """When hidden results become visible: env override, else the build option, else the default.
+
+    An unknown value falls back on ``hidden``, the cautious choice for a typo.
+    """
+    value = os.environ.get("MBRL_HIDDEN_VISIBILITY") or config.get(
+        "hidden_visibility", DEFAULT_HIDDEN_VISIBILITY
+    )
     return value if value in HIDDEN_VISIBILITIES else "hidden"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Grade the submission and write results.json; always exits 0 when results were written."""
+    started = time.monotonic()
     root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
     source, submission, results = root / "source", root / "submission", root / "results"
     results.mkdir(parents=True, exist_ok=True)
@@ -185,9 +236,14 @@ def main(argv: list[str] | None = None) -> int:
         if note:
             result.reason = "; ".join(r for r in (note, result.reason) if r)
     data = results_json(
-        result, scrub=CodeScrubber(source), hidden_visibility=hidden_visibility(config)
+        result,
+        scrub=CodeScrubber(source),
+        hidden_visibility=hidden_visibility(config),
+        execution_time=time.monotonic() - started,
     )
-    (results / "results.json").write_text(json.dumps(data, indent=1))
+    partial = results / "results.json.partial"  # never a half-written results.json
+    partial.write_text(json.dumps(data, indent=1))
+    partial.replace(results / "results.json")
     return 0
 
 

@@ -77,7 +77,14 @@ def test_student_folders_have_no_mbrl_ref_and_the_zip_has_it(built: Layout) -> N
     assert "files/mbrl_ref/__init__.py" in names
     assert "files/mbrl_grader/runner.py" in names
     assert "files/mbrl_envs/__init__.py" in names
-    assert {"setup.sh", "environment.yml", "otter_config.json", "run_otter.py"} <= set(names)
+    shipped = {
+        "setup.sh",
+        "setup_grading.sh",
+        "environment.yml",
+        "otter_config.json",
+        "run_otter.py",
+    }
+    assert shipped <= set(names)
     assert "python3 -m mbrl_grader.gradescope" in run_autograder.replace('"$PY"', "python3")
     assert names == sorted(names)
     assert {i.date_time for i in infos} == {build.ZIP_DATE_TIME}

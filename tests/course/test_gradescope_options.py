@@ -77,6 +77,36 @@ def test_empty_upload_says_what_to_do(tmp_path: Path) -> None:
     )
 
 
+HIDDEN_FAILED = TestOutcome("q1", "q1 - 2", True, 0.0, 2.0, False, "wrong", "test_b")
+
+
+def test_results_json_lists_every_test_completely() -> None:
+    """Each test has a unique name and number, its status, plain-text output and its key; the
+    score is the tests' sum and the run's time and status are recorded."""
+    outcomes = [
+        TestOutcome("q1_2", "q1_2 - 1", False, 1.0, 1.0, True, "", "test_a"),
+        TestOutcome("q1_2", "q1_2 - 1", True, 0.0, 2.0, False, "off by one", "test_b"),
+        TestOutcome("q10", "q10 - 1", False, 0.0, 0.0, True, "", "test_c"),
+    ]
+    data = results_json(SubmissionResult("graded", "", outcomes), execution_time=12.6)
+    tests = data["tests"]
+    assert [t["name"] for t in tests] == ["q1_2 - 1", "q1_2 - 1 (2)", "q10 - 1"]
+    assert [t["number"] for t in tests] == ["1.2.1", "1.2.2", "10.1"]
+    assert [t["status"] for t in tests] == ["passed", "failed", "passed"]
+    assert [t["output"] for t in tests] == ["Passed.", "off by one", "Passed."]
+    assert {t["output_format"] for t in tests} == {"text"}
+    assert tests[1]["extra_data"] == {"test": "q1_2:test_b"} and tests[1]["tags"] == ["q1_2"]
+    assert (data["score"], data["execution_time"], data["output_format"]) == (1.0, 13, "text")
+    assert data["extra_data"] == {"status": "graded", "possible": 3.0}
+
+
+def test_results_json_numbers_by_position_when_question_digits_coincide() -> None:
+    """Questions whose digits read alike (q1a, q1b) still get unique test numbers."""
+    outcomes = [TestOutcome(q, f"{q} - 1", False, 1.0, 1.0, True, "", "t") for q in ("q1a", "q1b")]
+    numbers = [t["number"] for t in results_json(SubmissionResult("graded", "", outcomes))["tests"]]
+    assert numbers == ["1", "2"]
+
+
 @pytest.mark.parametrize("visibility", ["hidden", "after_due_date", "after_published"])
 def test_hidden_tests_get_the_configured_visibility(visibility: str) -> None:
     """Hidden tests carry the build option's visibility; public tests stay visible."""
@@ -89,10 +119,13 @@ def test_hidden_tests_get_the_configured_visibility(visibility: str) -> None:
 
 
 def test_visibility_option_env_override_and_bad_values(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The zip's option applies; MBRL_HIDDEN_VISIBILITY overrides it; nonsense falls back to hidden."""
+    """Default after_published; the zip's option applies; MBRL_HIDDEN_VISIBILITY overrides it;
+    nonsense falls back to hidden."""
     monkeypatch.delenv("MBRL_HIDDEN_VISIBILITY", raising=False)
-    monkeypatch.delenv("MBRL_SHOW_HIDDEN", raising=False)
-    assert hidden_visibility({}) == "hidden"
+    assert hidden_visibility({}) == "after_published"
+    assert results_json(SubmissionResult("graded", "", [HIDDEN_FAILED]))["tests"][0][
+        "visibility"
+    ] == ("after_published")
     assert hidden_visibility({"hidden_visibility": "after_due_date"}) == "after_due_date"
     assert hidden_visibility({"hidden_visibility": "always"}) == "hidden"
     monkeypatch.setenv("MBRL_HIDDEN_VISIBILITY", "after_published")
@@ -107,7 +140,8 @@ def test_master_option_is_checked_and_written_for_the_zip() -> None:
         "assignment_name": "02_dyna",
         "hidden_visibility": "after_due_date",
     }
-    assert json.loads(grading_options.zip_config({"name": "01_x"}))["hidden_visibility"] == "hidden"
+    default = json.loads(grading_options.zip_config({"name": "01_x"}))["hidden_visibility"]
+    assert default == "after_published"
     bad = {"name": "x", "mbrl": {"hidden_visibility": "soon", "colour": "red"}}
     assert grading_options.problems(bad) == [
         "mbrl: unknown option 'colour'",

@@ -181,7 +181,7 @@ def test_cli_writes_json(tmp_path: Path) -> None:
 
 
 def test_gradescope_entry_point(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Gradescope layout gives results.json with hidden tests marked hidden."""
+    """The Gradescope layout gives results.json with hidden tests after_published (the default)."""
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)
     shutil.copytree(AG / "tests", root / "source" / "tests")
@@ -194,7 +194,7 @@ def test_gradescope_entry_point(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     data = json.loads((root / "results" / "results.json").read_text())
     assert data["score"] == 5.0 and len(data["tests"]) == 8
     t = {x["name"]: x for x in data["tests"]}
-    assert t["q1 - 2"]["visibility"] == "hidden" and t["q1 - 1"]["visibility"] == "visible"
+    assert t["q1 - 2"]["visibility"] == "after_published" and t["q1 - 1"]["visibility"] == "visible"
     assert t["q3 - 1"]["score"] == 0 and "returned 0" in t["q3 - 1"]["output"]
 
 
