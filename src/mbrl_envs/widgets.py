@@ -248,7 +248,7 @@ class DemoTimeout(Exception):
         self.seconds = seconds
 
 
-_deadline: list[float] = []  # monotonic deadlines of the demos running now (innermost last)
+_deadline: list[tuple[float, float]] = []  # (monotonic deadline, limit) of the running demos
 _last_error: list[BaseException] = []
 
 
@@ -262,8 +262,10 @@ def default_time_limit() -> float:
 
 def check_time() -> None:
     """Raise DemoTimeout if the running demo is past its limit (demos call it in their loops)."""
-    if _deadline and time.monotonic() > min(_deadline):
-        raise DemoTimeout(round(default_time_limit(), 1))
+    if _deadline:
+        deadline, seconds = min(_deadline)
+        if time.monotonic() > deadline:
+            raise DemoTimeout(seconds)
 
 
 def _alarm_free() -> bool:
@@ -287,7 +289,7 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
     if seconds <= 0:
         yield
         return
-    _deadline.append(time.monotonic() + seconds)
+    _deadline.append((time.monotonic() + seconds, seconds))
     use_alarm = _alarm_free()
     previous = None
     if use_alarm:

@@ -25,6 +25,7 @@ from ..dyna_maze import DYNA_MAZE_MAP, DynaMaze
 from ..gridworld import GridWorld
 from ..shortcut_maze import SHORTCUT_MAZE_AFTER, SHORTCUT_MAZE_BEFORE, ShortcutMaze
 from ..stochastic_gridworld import StochasticGridWorld
+from ..widgets import check_time
 
 __all__ = [
     "BELIEFS",
@@ -240,10 +241,14 @@ def model_error_curves(
             DynaQ, FixedModel(believed, S, A), random_ties=ties
         ),
     }
-    return {
-        name: np.array([run_episodes(make(), env, episodes, max_steps) for _ in range(runs)])
-        for name, make in makers.items()
-    }
+    curves = {}
+    for name, make in makers.items():
+        lengths = []
+        for _ in range(runs):
+            check_time()
+            lengths.append(run_episodes(make(), env, episodes, max_steps))
+        curves[name] = np.array(lengths)
+    return curves
 
 
 def print_episode_summary(curves: dict[str, np.ndarray], label: str) -> None:
@@ -334,6 +339,7 @@ def demo_changing_world(
     for i, name in enumerate(curves):
         np.random.seed(seed + 1000 * i)  # each agent gets its own random stream
         for _ in range(runs):
+            check_time()
             env = cfg["make"](change_step=cfg["change"])
             if name == "Dyna-Q":
                 agent = dyna_agent(
@@ -447,6 +453,7 @@ def demo_stochastic_model(
             visited[s, a] = True
             s = env.reset()[0] if terminated else s_next
             if t % 200 == 0:
+                check_time()
                 for name, m in models.items():
                     T_hat, R_hat = model_matrices(m, S, A)
                     row_gap = 0.5 * np.abs(T_hat - T).sum(axis=2)  # TV distance of each row
@@ -506,12 +513,11 @@ def demo_compounding(
                 for s_next in np.random.choice(S, size=n, p=T[s, a]):
                     model.update(s, a, 0.0, s_next)
             T_hat, _ = model_matrices(model, S, A)
-            errors.append(
-                [
-                    tv_distance(d, k_step_distribution(T_hat, env.start_state, policy, k))
-                    for d, k in zip(true_d, ks, strict=True)
-                ]
-            )
+            row = []
+            for d, k in zip(true_d, ks, strict=True):
+                check_time()
+                row.append(tv_distance(d, k_step_distribution(T_hat, env.start_state, policy, k)))
+            errors.append(row)
         curves[f"N = {n} samples per pair"] = np.array(errors)
     ax = plot_curves(
         curves,
