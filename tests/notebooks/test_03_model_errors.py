@@ -258,8 +258,8 @@ def test_blocking_maze_recovery_is_as_measured():
 
 
 def test_changing_world_demo_prints_recoveries(printed: str):
-    """The blocking-maze demo prints per agent in how many runs it reached G after the change;
-    'Dyna-Q+ recovers in every run'."""
+    """The blocking-maze demo prints per agent in how many runs it reached G after the change:
+    'Dyna-Q+ recovers in every run. Dyna-Q recovers in some runs and stays flat in others'."""
     rows = dict(
         re.findall(
             r"^\[blocking\] (Dyna-Q\+?)\s+cumulative reward.*?change in (\d+ of \d+)", printed, re.M
@@ -267,3 +267,6 @@ def test_changing_world_demo_prints_recoveries(printed: str):
     )
     assert set(rows) == {"Dyna-Q", "Dyna-Q+"}, printed[-2000:]
     assert rows["Dyna-Q+"] == "3 of 3"
+    assert rows["Dyna-Q"] in ("1 of 3", "2 of 3"), (
+        "'recovers in some runs and stays flat in others'"
+    )
