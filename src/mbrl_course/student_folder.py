@@ -139,7 +139,8 @@ if _problem is not None:
         )
     else:
         _how = (
-            "In a terminal, in the folder of this notebook, run:\\n\\n"
+            "In a terminal, in the folder of this notebook, with your virtual environment active "
+            "(README.md: python3 -m venv .venv, then . .venv/bin/activate), run:\\n\\n"
             "    pip install -r requirements.txt\\n\\n"
             "then restart the kernel (Kernel > Restart) and run this cell again."
         )
