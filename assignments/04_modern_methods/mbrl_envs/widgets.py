@@ -374,7 +374,7 @@ def failure_message(exc: BaseException, given: Any = ()) -> str:
         inside = f" while running your {where.name} (line {where.lineno})" if where else ""
         return (
             f"Demo stopped: it ran longer than its time limit of {exc.seconds:g} s{inside}. A "
-            "correct solution takes a few seconds here: look for slow loops or sampling where "
+            "correct solution finishes well within it: look for slow loops, or sampling where "
             "an exact computation is asked for, then run this cell again."
         )
     if where is not None:
