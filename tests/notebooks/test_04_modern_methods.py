@@ -180,3 +180,20 @@ def test_cross_references_point_at_the_right_place():
     assert ("3", "4", "Model errors compound") in found
     assert "notebook 3, section 3" not in _master(NAME)
     assert "total variation" in _master("01_model_learning").split("### 3.1")[1][:1500]
+
+
+def test_bonus_plans_do_what_section_1_2_says(executed_solution):
+    """§1.2: 'the pessimistic plan follows the logged route to G. The mean model's plan does not
+    ... The optimistic plan heads for the unexplored cells': it crosses more disagreement."""
+    text = printed_text(executed_solution(NAME))
+    rows = {
+        m[1]: (m[2], float(m[3]))
+        for m in re.finditer(
+            r"bonus plan beta=[+-][\d.]+ \((\w[\w ]*)\): (reaches G|does not reach G); mean "
+            r"disagreement along the plan ([\d.]+)",
+            text,
+        )
+    }
+    assert set(rows) == {"pessimistic", "mean model", "optimistic"}, rows
+    assert rows["pessimistic"][0] == "reaches G" and rows["mean model"][0] == "does not reach G"
+    assert rows["optimistic"][1] > rows["pessimistic"][1]
