@@ -176,7 +176,9 @@ def plan_with_bonus(
 
 
 def show_bonus(bootstrap_counts: Callable, ensemble_disagreement: Callable, beta: float = -0.5):
-    """Greedy plans for beta, 0 and -beta on the offline log, over the disagreement map."""
+    """Greedy plans for beta, 0 and -beta on the offline log, over the disagreement map.
+
+    Prints, per plan, whether it reaches G and the mean disagreement of the cells it visits."""
     probs = fit_ensemble(bootstrap_counts, OFFLINE, SLIPPERY.n_states, 4)
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.2))
     for ax, b in zip(axes, (beta, 0.0, -beta), strict=True):
@@ -184,6 +186,10 @@ def show_bonus(bootstrap_counts: Callable, ensemble_disagreement: Callable, beta
         path = greedy_path(SLIPPERY, q, max_steps=40)
         kind = "pessimistic" if b < 0 else "optimistic" if b > 0 else "mean model"
         end = "reaches G" if path[-1] in SLIPPERY.goal_states else "does not reach G"
+        print(
+            f"bonus plan beta={b:+.2f} ({kind}): {end}; mean disagreement along the plan "
+            f"{u.mean(axis=1)[path].mean():.3f}"
+        )
         draw_grid(
             SLIPPERY,
             ax=ax,
