@@ -381,8 +381,8 @@ def test_readme_makes_the_venv_before_installing() -> None:
 
 
 def test_export_notebook_never_raises(tmp_path: Path, monkeypatch, capsys) -> None:
-    """While grading (our stand-in, otter grading mode) nothing happens; a missing notebook, Colab or a
-    failing otter export print one line and return None instead of raising."""
+    """While grading (our stand-in, otter's grading mode) nothing happens; a missing notebook,
+    Colab or a failing otter export print one line and return None instead of raising."""
     import types
 
     from mbrl_envs.submit import export_notebook
