@@ -145,8 +145,94 @@ def test_run_when_ready(capsys):
     def buggy():
         raise ValueError("a real bug")
 
-    with pytest.raises(ValueError):
-        run_when_ready(buggy)
+    assert run_when_ready(buggy) is None  # reported in one line, not raised
+    out = capsys.readouterr().out
+    assert (
+        "Demo stopped: your test_run_when_ready.<locals>.buggy raised ValueError: a real bug" in out
+    )
+    assert "Traceback" not in out and out.count("\n") == 1
+
+
+def _student_model_update(counts, s_prime):
+    """Stands for a student's method with an indexing bug (defined outside mbrl_envs)."""
+    counts[0, 0, s_prime + 100] += 1
+
+
+def test_error_in_student_code_names_the_function_error_and_line(capsys):
+    """A demo that calls broken student code prints one line: whose function, what error, where."""
+    import numpy as np
+
+    def demo(update):  # stands for a demo in mbrl_envs calling the student's function
+        update(np.zeros((2, 2, 4)), 1)
+
+    widgets.run_when_ready(demo, _student_model_update)
+    out = capsys.readouterr().out
+    assert out.startswith("Demo stopped: your _student_model_update raised IndexError: index 101")
+    assert "at `counts[0, 0, s_prime + 100] += 1`" in out and out.count("\n") == 1
+    widgets.show_traceback()
+    assert "Traceback (most recent call last)" in capsys.readouterr().out
+
+
+def test_error_inside_the_demo_names_the_functions_it_was_given(capsys):
+    """When the demo itself fails on what student code returned, the report lists that code."""
+    from mbrl_envs.demos import model_errors as demos
+
+    def k_step_distribution(T, start, policy, k):
+        return [0.5, 0.5]  # wrong length: the demo's TV distance cannot use it
+
+    def tv_distance(p, q):
+        return 0.0
+
+    class TabularModel:
+        def __init__(self, n_states, n_actions):
+            self.visit_counts = self.transition_counts = None
+
+        def update(self, *args):
+            pass
+
+    handle = interactive_or_static(
+        __import__("functools").partial(
+            demos.demo_compounding, TabularModel, k_step_distribution, tv_distance
+        ),
+        slip=(0.0, 0.5, 0.1),
+    )
+    out = capsys.readouterr().out
+    assert not handle.ready and handle.figure is None
+    assert out.startswith("Demo stopped: ") and out.count("\n") == 1, out
+    assert "TabularModel" in out and "k_step_distribution" in out and "Traceback" not in out
+
+
+def test_time_limit_stops_a_slow_demo_and_names_the_student_function(capsys, monkeypatch):
+    """A demo past its limit stops with a message naming the student's function it was in."""
+    import time
+
+    monkeypatch.setenv("MBRL_DEMO_TIME_LIMIT", "0.5")
+
+    def slow_k_step(k):
+        time.sleep(5)
+
+    t0 = time.monotonic()
+    assert run_when_ready(lambda f: f(3), slow_k_step) is None
+    assert time.monotonic() - t0 < 3
+    out = capsys.readouterr().out
+    assert "ran longer than its time limit of 0.5 s while running your" in out
+    assert "slow_k_step" in out
+    assert widgets.signal.getitimer(widgets.signal.ITIMER_REAL)[0] == 0.0  # timer released
+
+
+def test_cooperative_check_applies_when_the_alarm_timer_is_taken(capsys, monkeypatch):
+    """Under a timer someone else owns (the grader's sandbox), check_time() still stops a demo."""
+    import time
+
+    monkeypatch.setattr(widgets, "_alarm_free", lambda: False)
+
+    def demo():
+        while True:
+            time.sleep(0.01)
+            widgets.check_time()
+
+    handle = interactive_or_static(lambda n: demo(), n=(1, 2), time_limit_s=0.3)
+    assert not handle.ready and "time limit of 0.3 s" in capsys.readouterr().out
 
 
 def test_figures_closed_but_usable_with_agg():

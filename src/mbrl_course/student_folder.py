@@ -106,7 +106,6 @@ def _minimums(requirements: str) -> dict[str, str]:
 SETUP_TEMPLATE = '''\
 # Setup: run this cell first. It checks your Python packages and starts the checker.
 import importlib.metadata, os, sys
-from glob import glob
 
 ASSIGNMENT = {name!r}
 ZIP_URL = {zip_url!r}
@@ -140,42 +139,29 @@ if _problem is not None:
         )
     else:
         _how = (
-            "In a terminal, in the folder of this notebook, run:\\n\\n"
+            "In a terminal, in the folder of this notebook, with your virtual environment active "
+            "(README.md: python3 -m venv .venv, then . .venv/bin/activate), run:\\n\\n"
             "    pip install -r requirements.txt\\n\\n"
             "then restart the kernel (Kernel > Restart) and run this cell again."
         )
     raise SystemExit(f"Setup problem: {{_problem}}\\n{{_how}}")
 
-def _this_notebook():
-    """This notebook's file name, whatever it was renamed to (None if it cannot be told)."""
-    candidates = [os.environ.get("JPY_SESSION_NAME", ""), globals().get("__vsc_ipynb_file__", "")]
-    for path in candidates:
-        if path and path.endswith(".ipynb") and os.path.isfile(os.path.basename(path)):
-            return os.path.basename(path)
-    notebooks = sorted(glob("*.ipynb"))
-    return notebooks[0] if len(notebooks) == 1 else None
-
 if not os.path.isdir("tests"):
     print("Note: the tests/ folder is missing, so grader.check cannot run the public checks.")
 
 import otter
-NOTEBOOK = _this_notebook()
-grader = otter.Notebook(nb_path=NOTEBOOK, tests_dir="tests")
-if NOTEBOOK is None and "google.colab" not in sys.modules:
-    print("Setup OK. This folder holds several notebooks: before exporting, set NOTEBOOK to this "
-          "notebook's file name in the export cell at the end.")
-else:
-    print("Setup OK: checks and export are ready.")
+from mbrl_envs.submit import find_notebook
+NOTEBOOK = find_notebook(ASSIGNMENT)[0]  # a first guess; the export cell checks again
+grader = otter.Notebook(nb_path=None if NOTEBOOK is None else str(NOTEBOOK), tests_dir="tests")
+print("Setup OK: checks and export are ready.")
 '''
 
 EXPORT_TEMPLATE = """\
 # Save your notebook first (File > Save), then run this cell to export your submission.
-if NOTEBOOK is None:
-    raise SystemExit(
-        'Set NOTEBOOK = "<this notebook\\'s file name>.ipynb" at the top of this cell (this '
-        "folder holds several notebooks, so the export cannot tell which one is yours)."
-    )
-{export_call}
+# It finds this notebook among the folder's notebooks and warns if the saved file is older than
+# what you ran (Run All does not save first).
+from mbrl_envs.submit import export_notebook
+export_notebook(grader, ASSIGNMENT{export_args});
 """
 _EXPORT_RE = re.compile(r"^grader\.export\((.*)\)\s*$", re.M)
 
@@ -208,8 +194,7 @@ def add_setup_cell(
         match = _EXPORT_RE.search(cell.source) if cell.cell_type == "code" else None
         if match:
             args = match.group(1).strip()
-            call = f"grader.export(nb_path=NOTEBOOK{', ' + args if args else ''})"
-            cell.source = EXPORT_TEMPLATE.format(export_call=call)
+            cell.source = EXPORT_TEMPLATE.format(export_args=f", {args}" if args else "")
 
 
 README_TEMPLATE = """\
@@ -223,13 +208,21 @@ helpers the notebook imports), `tests/` (the public checks) and `requirements.tx
 
 ## Set up (once)
 
-You need Python 3.11 or newer. In a terminal, in this folder:
+You need Python 3.11 or newer. In a terminal, in this folder, first make a virtual environment
+(so the course's packages do not clash with others) and activate it:
+
+```
+python3 -m venv .venv
+. .venv/bin/activate            # Windows: .venv\\Scripts\\activate
+```
+
+then install the packages into it:
 
 ```
 pip install -r requirements.txt jupyterlab
 ```
 
-(a virtual environment is a good idea: `python3 -m venv .venv && . .venv/bin/activate` first).
+(Next time, only activate it again: `. .venv/bin/activate`.)
 
 ## Work on it
 
@@ -245,9 +238,11 @@ You may rename the notebook or work on a copy: checks and export still work.
 
 ## Submit
 
-Run every cell from the top (Kernel > Restart & Run All), save, then run the last cell,
-`grader.export(...)`: it writes a zip next to the notebook. Submit the notebook or that zip, as
-your course says.
+Run every cell from the top (Kernel > Restart & Run All), **save**, then run the last cell again:
+it writes a zip next to the notebook and warns if the saved file is older than what you ran (Run
+All does not save first). It finds your notebook by itself, also when the folder holds copies or
+when you run it headless (`jupyter nbconvert --execute --inplace NAME.ipynb`). Submit the notebook
+or that zip, as your course says.
 
 ## On Google Colab
 

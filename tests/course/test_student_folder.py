@@ -77,7 +77,7 @@ def test_every_student_folder_has_readme_requirements_and_a_setup_cell(name: str
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert code[0].startswith("# Setup: run this cell first.")
     assert f'otter.Notebook("{name}.ipynb")' not in "\n".join(code)
-    assert "grader.export(nb_path=NOTEBOOK" in code[-1]
+    assert "export_notebook(grader, ASSIGNMENT" in code[-1]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -200,8 +200,8 @@ def test_fresh_venv_runs_every_notebook_from_the_student_folder_alone(
     tmp_path: Path, zip_server: str
 ) -> None:
     """Install the student requirements into a fresh venv, copy only the student folder, and run
-    the untouched notebook and a filled-in copy under a new name (check and export included);
-    the Colab setup path against a local server works in that venv too."""
+    the untouched notebook and a filled-in copy under a new name next to it, headless (check and
+    export included: the export finds the copy); the Colab setup path works in that venv too."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     py = venv / "bin" / "python"
@@ -248,11 +248,10 @@ def test_fresh_venv_runs_every_notebook_from_the_student_folder_alone(
         capture_output=True,
         text=True,
         timeout=900,
-        env={
-            **os.environ,
+        env={  # headless, no session name: the export finds the copy among two notebooks
+            **{k: v for k, v in os.environ.items() if k != "JPY_SESSION_NAME"},
             "MPLBACKEND": "Agg",
             "MBRL_STATIC": "1",
-            "JPY_SESSION_NAME": str(renamed),
         },
     )
     assert filled.returncode == 0, filled.stderr[-3000:]
@@ -260,3 +259,153 @@ def test_fresh_venv_runs_every_notebook_from_the_student_folder_alone(
     assert len(exports) == 1, sorted(p.name for p in folder.iterdir())
     with zipfile.ZipFile(exports[0]) as zf:
         assert renamed.name in zf.namelist()
+
+
+def _notebook(path: Path, assignment: str | None, *cells: str) -> Path:
+    """Write a notebook with the given code cells and (optionally) otter's assignment name."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    if assignment:
+        nb.metadata["otter"] = {"assignment_name": assignment}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_find_notebook_picks_the_copy_whose_cells_the_kernel_ran(tmp_path: Path, monkeypatch):
+    """Several notebooks: another assignment is ignored, the copy holding the run cells is chosen."""
+    from mbrl_envs.submit import find_notebook, unsaved_work
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    _notebook(tmp_path / "other.ipynb", "02_dyna", "x = 1")
+    _notebook(tmp_path / "01_model_learning.ipynb", "01_model_learning", "setup()", "x = ...")
+    mine = _notebook(tmp_path / "mine (1).ipynb", "01_model_learning", "setup()", "x = 42")
+    path, note = find_notebook("01_model_learning", tmp_path, inputs=["setup()", "x = 42"])
+    assert path == mine and "2 notebooks of 01_model_learning" in note and "mine (1)" in note
+    assert unsaved_work(mine, ["setup()", "x = 42"]) == []
+    assert unsaved_work(mine, ["setup()", "x = 43\n"]) == ["x = 43"]
+    lone, note = find_notebook("02_dyna", tmp_path, inputs=[])
+    assert lone == tmp_path / "other.ipynb" and note == ""
+    none, why = find_notebook("04_modern_methods", tmp_path, inputs=[])
+    assert none is None and "no notebook of 04_modern_methods" in why and "other.ipynb" in why
+
+
+def test_find_notebook_trusts_a_hint_only_for_an_existing_notebook_of_the_assignment(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """JPY_SESSION_NAME wins when it names this assignment's notebook; a stale name is ignored."""
+    from mbrl_envs.submit import find_notebook
+
+    a = _notebook(tmp_path / "a.ipynb", "01_model_learning", "x = 1")
+    _notebook(tmp_path / "b.ipynb", "01_model_learning", "x = 2")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "sub" / "a.ipynb"))
+    assert find_notebook("01_model_learning", tmp_path, inputs=["x = 2"]) == (a, "")
+    monkeypatch.setenv("JPY_SESSION_NAME", "/gone/renamed.ipynb")
+    path, note = find_notebook("01_model_learning", tmp_path, inputs=["x = 2"])
+    assert path == tmp_path / "b.ipynb" and "b.ipynb" in note
+
+
+def _execute(nb: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:
+    """Run a notebook headless with nbclient in `folder` (no JPY_SESSION_NAME, static figures)."""
+    from nbclient import NotebookClient
+
+    env_before = {k: os.environ.pop(k, None) for k in ("JPY_SESSION_NAME",)}
+    os.environ["MBRL_STATIC"] = "1"
+    try:
+        NotebookClient(
+            nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+        ).execute()
+    finally:
+        for key, value in env_before.items():
+            if value is not None:
+                os.environ[key] = value
+    return nb
+
+
+def _last_output(nb: nbformat.NotebookNode) -> str:
+    """The printed text of the notebook's last code cell."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    return "".join(o.get("text", "") for o in code[-1].outputs if o.get("output_type") == "stream")
+
+
+def test_run_all_before_saving_warns_that_the_saved_file_is_older(
+    tiny_build: Layout, tmp_path: Path
+) -> None:
+    """Run All on an edited notebook that was not saved (nbclient runs the in-memory notebook):
+    the export warns that the saved file lacks a cell the kernel ran, and still writes the zip."""
+    folder = tmp_path / "00_tiny"
+    shutil.copytree(tiny_build.assignments / "00_tiny", folder)
+    filled = folder / "00_tiny (1).ipynb"
+    shutil.copyfile(tiny_build.autograder / "00_tiny" / "00_tiny.ipynb", filled)
+    edited = nbformat.read(filled, as_version=4)
+    cell = next(c for c in edited.cells if c.cell_type == "code" and "def double" in c.source)
+    cell.source = cell.source.replace('"""Return twice x."""', '"""Twice x (edited)."""')
+    out = _last_output(_execute(edited, folder))
+    assert "exporting 00_tiny (1).ipynb" in out, out
+    assert "Warning: the saved file 00_tiny (1).ipynb is older than this kernel's work" in out
+    assert "1 cell(s) you ran are not in it" in out and "def double(x):" in out, out
+    zips = sorted(folder.glob("00_tiny (1)_*.zip"))
+    assert len(zips) == 1 and filled.name in zipfile.ZipFile(zips[0]).namelist()
+
+
+def test_nbconvert_execute_inplace_writes_the_notebook_and_the_zip(
+    tiny_build: Layout, tmp_path: Path
+) -> None:
+    """`jupyter nbconvert --execute --inplace`, no session name, two notebooks of the assignment in
+    the folder: the export cell finds the one that ran, zips it, and the notebook is written."""
+    folder = tmp_path / "00_tiny"
+    shutil.copytree(tiny_build.assignments / "00_tiny", folder)
+    shutil.copyfile(tiny_build.autograder / "00_tiny" / "00_tiny.ipynb", folder / "done.ipynb")
+    env = {k: v for k, v in os.environ.items() if k != "JPY_SESSION_NAME"}
+    res = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter"), "nbconvert", "--to", "notebook"]
+        + ["--execute", "--inplace", "done.ipynb"],
+        cwd=folder,
+        env={**env, "MBRL_STATIC": "1", "MPLBACKEND": "Agg"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    nb = nbformat.read(folder / "done.ipynb", as_version=4)
+    out = _last_output(nb)
+    assert "exporting done.ipynb" in out and "is older than" not in out, out
+    zips = list(folder.glob("done_*.zip"))
+    assert len(zips) == 1 and "done.ipynb" in zipfile.ZipFile(zips[0]).namelist()
+
+
+def test_readme_makes_the_venv_before_installing() -> None:
+    """The students' README creates and activates a virtual environment before `pip install`."""
+    for name in NAMES:
+        readme = (REPO / "assignments" / name / "README.md").read_text()
+        venv, install = readme.index("python3 -m venv .venv"), readme.index("pip install -r")
+        assert venv < readme.index(". .venv/bin/activate") < install, name
+
+
+def test_export_notebook_never_raises(tmp_path: Path, monkeypatch, capsys) -> None:
+    """While grading (our stand-in, otter's grading mode) nothing happens; a missing notebook,
+    Colab or a failing otter export print one line and return None instead of raising."""
+    import types
+
+    from mbrl_envs.submit import export_notebook
+
+    stand_in = type("Notebook", (), {"__module__": "mbrl_grader.sandbox.worker"})()
+    grading = type("Notebook", (), {"__module__": "otter.check.notebook", "_grading_mode": True})()
+    for grader in (stand_in, grading):
+        assert export_notebook(grader, "01_model_learning") is None
+        assert capsys.readouterr().out == ""
+
+    class Failing:
+        __module__ = "otter.check.notebook"
+
+        def export(self, **kwargs):
+            raise ValueError("disk full")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert export_notebook(Failing(), "01_model_learning") is None
+    assert "No submission was exported: no notebook of 01_model_learning" in capsys.readouterr().out
+    _notebook(tmp_path / "mine.ipynb", "01_model_learning", "x = 1")
+    assert export_notebook(Failing(), "01_model_learning") is None
+    assert "otter's export of mine.ipynb failed (disk full)" in capsys.readouterr().out
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert export_notebook(Failing(), "01_model_learning") is None
+    assert "File > Download > Download .ipynb" in capsys.readouterr().out

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import numpy as np
 import pytest
 
-from mbrl_envs.demos.model_learning import corridor_values
+from mbrl_envs.demos.model_learning import CHECKPOINTS, corridor_demo, corridor_values
 
 NAME = "01_model_learning"
 
@@ -93,16 +95,47 @@ def _demo4(printed: str) -> dict[tuple[str, int], tuple[float, float]]:
 def test_demo4_uniform_error_falls_like_one_over_sqrt_steps(printed):
     """Section 3.3: once most pairs are covered, the uniform explorer's error ~ 1/sqrt(steps)."""
     rows = _demo4(printed)
-    (e1, c1), (e2, _) = rows[("uniform", 857)], rows[("uniform", 3000)]
+    (e1, c1), (e2, _) = rows[("uniform", 1000)], rows[("uniform", 3000)]
     assert c1 > 0.8
-    ratio, predicted = e1 / e2, (3000 / 857) ** 0.5
+    ratio, predicted = e1 / e2, (3000 / 1000) ** 0.5
     assert 0.75 * predicted <= ratio <= 1.35 * predicted
 
 
 def test_demo4_narrow_explorer_covers_less_and_errs_more(printed):
     """Section 3.3: the narrow explorer's coverage grows slowly and its error stays higher."""
     rows = _demo4(printed)
-    for steps in (244, 857, 3000):
+    for steps in (300, 1000, 3000):
         assert rows[("narrow", steps)][1] < rows[("uniform", steps)][1]
-    for steps in (857, 3000):
+    for steps in (1000, 3000):
         assert rows[("narrow", steps)][0] > 1.2 * rows[("uniform", steps)][0]
+
+
+def _master_text() -> str:
+    """All cells of notebook 01's master, joined."""
+    from conftest import REPO
+
+    nb = json.loads((REPO / "solutions" / NAME / f"{NAME}.ipynb").read_text())
+    return "\n".join("".join(c["source"]) for c in nb["cells"])
+
+
+def test_corridor_figure_shows_where_value_arrived_as_the_text_says():
+    """Section 1.3: the panels show zero vs non-zero Q (two colours), which the text now says,
+    not 'darker = larger'."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = corridor_demo(12)
+    for ax in fig.axes:
+        for image in ax.images:
+            assert set(np.unique(np.asarray(image.get_array()))) <= {0, 1}
+    text = _master_text()
+    assert "darker = larger" not in text
+    assert "non-zero $Q(s, \\text{RIGHT})$ (coloured) and which are still at zero (white)" in text
+
+
+def test_demo4_default_moment_is_shown_as_itself(printed):
+    """Demo 4's slider default (1000 steps) is a saved moment, so the figure says 'after 1000
+    steps' (it said 857), and the printed numbers are for 300, 1000 and 3000 steps."""
+    default = int(re.search(r'defaults=\{"steps": (\d+)\}', _master_text())[1])
+    assert default == 1000 and default in CHECKPOINTS
+    assert {n for _, n in _demo4(printed)} == {300, 1000, 3000}

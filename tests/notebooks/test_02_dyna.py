@@ -171,3 +171,33 @@ def test_unwritten_code_still_reads_not_ready():
     with contextlib.redirect_stdout(buf):
         assert run_when_ready(demos.first_look, _StuckDynaQ, unwritten) is None
     assert "Not ready yet" in buf.getvalue()
+
+
+def test_first_look_prints_the_episode_lengths_once(executed_solution):
+    """The first-look cell shows its episode lengths once (it printed them and returned them)."""
+    nb = executed_solution(NAME)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and "demos.first_look" in c.source]
+    shown = "".join(
+        o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.outputs
+    )
+    assert shown.count("real steps per episode") == 1, shown
+    assert not [o for o in cell.outputs if o.get("output_type") == "execute_result"], shown
+
+
+def test_cells_after_a_failed_maze_experiment_say_not_ready(capsys):
+    """A maze experiment that stopped leaves maze_results None; the later cells say 'Not ready'
+    (they raised NameError or printed nothing before)."""
+
+    def broken_run_episodes(agent, env, n_episodes, max_steps=10_000):
+        raise IndexError("index 54 is out of bounds for axis 0 with size 54")
+
+    maze_results = run_when_ready(
+        demos.maze_experiment, _StuckDynaQ, broken_run_episodes, [0, 5], 1, 2
+    )
+    first = capsys.readouterr().out
+    assert maze_results is None
+    assert first.startswith("Demo stopped: your test_cells_after_a_failed_maze_experiment_say")
+    assert "raised IndexError: index 54 is out of bounds" in first and first.count("\n") == 1
+    for show in (demos.show_exercise_1, demos.show_exercise_2):
+        assert run_when_ready(show, maze_results) is None
+        assert "Not ready yet: finish the maze experiment" in capsys.readouterr().out

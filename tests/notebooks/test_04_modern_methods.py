@@ -116,3 +116,86 @@ def test_every_manual_question_has_a_rubric_adding_up(real_layout):
         items = [float(x) for x in re.findall(r"^- \(([\d.]+) pts?\)", m[2], re.M)]
         assert float(m[1]) == points == pytest.approx(sum(items)), (header, items)
     assert manual >= 1
+
+
+def _master(name: str) -> str:
+    """All cells of a master notebook, joined."""
+    from conftest import REPO
+
+    nb = json.loads((REPO / "solutions" / name / f"{name}.ipynb").read_text())
+    return "\n".join("".join(c["source"]) for c in nb["cells"])
+
+
+def test_uncertainty_colours_are_as_described():
+    """§1.1: 'rarely visited cells stay dark red (uncertain) and fade to pale yellow': the colour
+    map draws high disagreement darker than low disagreement."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mbrl_envs.demos import modern as demo
+    from mbrl_ref.modern.ensemble import bootstrap_counts, ensemble_disagreement
+
+    fig = demo.show_uncertainty(bootstrap_counts, ensemble_disagreement, 50)
+    image = fig.axes[0].images[0]
+    low, high = image.cmap(image.norm(0.0)), image.cmap(image.norm(1.0))
+
+    def luminance(rgba):
+        return 0.2126 * rgba[0] + 0.7152 * rgba[1] + 0.0722 * rgba[2]
+
+    assert luminance(high) < 0.5 * luminance(low)
+    assert "stay dark red (uncertain) and fade to pale yellow" in _master(NAME)
+
+
+def test_never_visited_pairs_are_plotted_at_the_top(executed_solution):
+    """'the never-visited pairs, drawn as red crosses at the left edge, sit at the top': they are
+    plotted, and the lowest of them is above 90% of the visited pairs."""
+    text = printed_text(executed_solution(NAME))
+    m = re.search(
+        r"visited pairs: \d+, median u ([\d.]+), 90th percentile ([\d.]+); never-visited pairs: "
+        r"(\d+), lowest u ([\d.]+)",
+        text,
+    )
+    assert m, "the scatter's summary line was not printed"
+    assert int(m[3]) >= 1 and float(m[4]) > float(m[2])
+
+
+CROSS_REF = re.compile(r"notebook (\d),\s+(section|Part) (\d+(?:\.\d+)?)")
+
+
+def test_cross_references_point_at_the_right_place():
+    """Every 'notebook N, section X' / 'Part X' in the masters names a heading of notebook N; the
+    two fixed ones point at TV (notebook 1, section 3.1) and compounding errors (notebook 3, Part 4)."""
+    from conftest import REPO
+
+    names = {p.name[:2]: p.name for p in (REPO / "solutions").iterdir() if p.is_dir()}
+    headings = {
+        k: re.findall(r"^#{2,3} (\d+(?:\.\d+)?)\.? (.*)$", _master(n), re.M)
+        for k, n in names.items()
+    }
+    found = []
+    for name in names.values():
+        for nb, _kind, number in CROSS_REF.findall(_master(name)):
+            titles = dict(headings[f"0{nb}"])
+            assert number in titles, f"{name}: notebook {nb} has no section/Part {number}"
+            found.append((nb, number, titles[number]))
+    assert ("1", "3.1", "Measuring model error") in found
+    assert ("3", "4", "Model errors compound") in found
+    assert "notebook 3, section 3" not in _master(NAME)
+    assert "total variation" in _master("01_model_learning").split("### 3.1")[1][:1500]
+
+
+def test_bonus_plans_do_what_section_1_2_says(executed_solution):
+    """§1.2: 'the pessimistic plan follows the logged route to G. The mean model's plan does not
+    ... The optimistic plan heads for the unexplored cells': it crosses more disagreement."""
+    text = printed_text(executed_solution(NAME))
+    rows = {
+        m[1]: (m[2], float(m[3]))
+        for m in re.finditer(
+            r"bonus plan beta=[+-][\d.]+ \((\w[\w ]*)\): (reaches G|does not reach G); mean "
+            r"disagreement along the plan ([\d.]+)",
+            text,
+        )
+    }
+    assert set(rows) == {"pessimistic", "mean model", "optimistic"}, rows
+    assert rows["pessimistic"][0] == "reaches G" and rows["mean model"][0] == "does not reach G"
+    assert rows["optimistic"][1] > rows["pessimistic"][1]

@@ -27,24 +27,49 @@ Two helpers for the course notebooks:
     ``NotImplementedError``) it prints a friendly "finish ... first" message and returns None
     instead of failing, so an untouched notebook still runs from top to bottom.
 
+Both fail gently with imperfect code. An error raised by your code (or by the demo because of
+what your code returned) is reported in one line naming your function, the error and the line
+(``Demo stopped: your TabularModel.predict raised IndexError: ...``) and the demo returns None;
+``show_traceback()`` prints the full traceback of that error. Every demo also runs under a
+wall-clock limit (``DEMO_TIME_LIMIT_S``, or the environment variable ``MBRL_DEMO_TIME_LIMIT`` in
+seconds): a demo that runs longer is stopped with a message naming the function of yours it was
+in. The limit uses ``SIGALRM`` where the platform has it and nobody else uses the timer (the
+grader's sandbox does: there only ``check_time()``, which demos call in their loops, applies).
+
 Only the standard library, matplotlib and (lazily) IPython/ipywidgets are used here.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "DEMO_TIME_LIMIT_S",
     "DemoHandle",
+    "DemoTimeout",
+    "check_time",
     "control_defaults",
+    "failure_message",
     "interactive_or_static",
     "run_when_ready",
+    "show_traceback",
+    "time_limit",
     "widgets_enabled",
 ]
 
 _STATIC_ENV = "MBRL_STATIC"
+_TIME_LIMIT_ENV = "MBRL_DEMO_TIME_LIMIT"
+DEMO_TIME_LIMIT_S = 120.0
+"""Default wall-clock limit of one demo (a correct solution's demos take a few seconds each)."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -212,6 +237,177 @@ def _not_ready_message(exc: NotImplementedError, what: str | None = None) -> str
     return msg
 
 
+# ----------------------------------------------------------------------------------------------
+# failing gently: time limits and one-line error reports
+# ----------------------------------------------------------------------------------------------
+class DemoTimeout(Exception):
+    """A demo ran longer than its wall-clock limit."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"the demo ran longer than its time limit of {seconds:g} s")
+        self.seconds = seconds
+
+
+_deadline: list[tuple[float, float]] = []  # (monotonic deadline, limit) of the running demos
+_last_error: list[BaseException] = []
+
+
+def default_time_limit() -> float:
+    """The demos' wall-clock limit in seconds: ``MBRL_DEMO_TIME_LIMIT`` if set, else the default."""
+    try:
+        return float(os.environ.get(_TIME_LIMIT_ENV, "") or DEMO_TIME_LIMIT_S)
+    except ValueError:
+        return DEMO_TIME_LIMIT_S
+
+
+def check_time() -> None:
+    """Raise DemoTimeout if the running demo is past its limit (demos call it in their loops)."""
+    if _deadline:
+        deadline, seconds = min(_deadline)
+        if time.monotonic() > deadline:
+            raise DemoTimeout(seconds)
+
+
+def _alarm_free() -> bool:
+    """True when this thread may use SIGALRM: main thread, a POSIX system, no timer running."""
+    return (
+        hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0.0
+    )
+
+
+@contextmanager
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Stop the code inside with DemoTimeout after ``seconds`` (default: the demos' limit).
+
+    Uses a SIGALRM timer when it is free (so even one long call of your code is interrupted),
+    else only the cooperative :func:`check_time` calls of the demos. Nested limits: the outer one
+    keeps the timer, the inner one adds its deadline to ``check_time``.
+    """
+    seconds = default_time_limit() if seconds is None else float(seconds)
+    if seconds <= 0:
+        yield
+        return
+    _deadline.append((time.monotonic() + seconds, seconds))
+    use_alarm = _alarm_free()
+    previous = None
+    if use_alarm:
+
+        def _stop(_signum: int, _frame: Any) -> None:
+            raise DemoTimeout(seconds)
+
+        previous = signal.signal(signal.SIGALRM, _stop)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        _deadline.pop()
+
+
+_LIBRARY_ROOTS = tuple(
+    str(Path(p).resolve())
+    for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+) + (str(Path(__file__).resolve().parent),)
+
+
+def _is_student_frame(filename: str) -> bool:
+    """True for code the student wrote (notebook cells, their own files), not libraries or ours."""
+    if filename.startswith("<") and not filename.startswith("<ipython-input"):
+        return False  # <frozen ...>, <string>, ...
+    try:
+        path = str(Path(filename).resolve())
+    except (OSError, ValueError):
+        return True
+    return not path.startswith(_LIBRARY_ROOTS) and "site-packages" not in path
+
+
+def _students_frame(exc: BaseException) -> traceback.FrameSummary | None:
+    """The innermost traceback entry in the student's code, or None."""
+    entries = [
+        (frame, summary)
+        for (frame, _), summary in zip(
+            traceback.walk_tb(exc.__traceback__),
+            traceback.extract_tb(exc.__traceback__),
+            strict=True,
+        )
+        if _is_student_frame(summary.filename)
+    ]
+    if not entries:
+        return None
+    frame, summary = entries[-1]
+    summary.name = getattr(frame.f_code, "co_qualname", summary.name)
+    return summary
+
+
+def _names_of(objects: Any) -> list[str]:
+    """The names of the student's functions and classes among a demo's arguments."""
+    import functools
+
+    names: list[str] = []
+    for obj in objects:
+        if isinstance(obj, functools.partial):
+            names += _names_of((obj.func, *obj.args, *obj.keywords.values()))
+            continue
+        module = getattr(obj, "__module__", "") or ""
+        name = getattr(obj, "__qualname__", None)
+        if callable(obj) and name and not module.startswith(("mbrl_envs", "functools", "numpy")):
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    """The first line of ``text``, shortened to ``limit`` characters."""
+    first = str(text).strip().splitlines()[0] if str(text).strip() else ""
+    return first if len(first) <= limit else first[: limit - 3] + "..."
+
+
+def failure_message(exc: BaseException, given: Any = ()) -> str:
+    """One line that says which function of the student's failed and how (see the module doc)."""
+    where = _students_frame(exc)
+    detail = f"{type(exc).__name__}: {_one_line(exc)}" if str(exc).strip() else type(exc).__name__
+    tail = " (mbrl_envs.widgets.show_traceback() prints the details)"
+    if isinstance(exc, DemoTimeout):
+        inside = f" while running your {where.name} (line {where.lineno})" if where else ""
+        return (
+            f"Demo stopped: it ran longer than its time limit of {exc.seconds:g} s{inside}. A "
+            "correct solution finishes well within it: look for slow loops, or sampling where "
+            "an exact computation is asked for, then run this cell again."
+        )
+    if where is not None:
+        line = f" at `{_one_line(where.line, 80)}`" if where.line else ""
+        return (
+            f"Demo stopped: your {where.name} raised {detail}{line}. Fix it (its question's "
+            f"grader.check may help), then run this cell again.{tail}"
+        )
+    names = _names_of(given)
+    used = f" (it uses your {', '.join(names)})" if names else ""
+    return (
+        f"Demo stopped: {detail}, raised inside the demo while it used what your code "
+        f"returned{used}: check the shapes and types your functions return.{tail}"
+    )
+
+
+def show_traceback() -> None:
+    """Print the full traceback of the last error a demo reported in one line."""
+    if not _last_error:
+        print("No demo has stopped with an error in this session.")
+        return
+    exc = _last_error[-1]
+    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stdout)
+
+
+def _report(exc: BaseException, given: Any) -> str:
+    """Remember ``exc`` for show_traceback and return its one-line report."""
+    _last_error[:] = [exc]
+    if isinstance(exc, NotImplementedError):
+        return _not_ready_message(exc)
+    return failure_message(exc, given)
+
+
 class DemoHandle:
     """What ``interactive_or_static`` returns.
 
@@ -249,34 +445,39 @@ class DemoHandle:
         return f"<DemoHandle {getattr(self.fn, '__name__', 'demo')} {mode}, {state}, {self.values}>"
 
 
-def _draw(fn, values):
-    """Run ``fn(**values)``; return (figures, ready, message)."""
+def _draw(fn, values, time_limit_s: float | None = None):
+    """Run ``fn(**values)`` under the time limit; return (figures, ready, message)."""
     import matplotlib.pyplot as plt
 
     before = set(plt.get_fignums())
     try:
-        result = fn(**values)
-    except NotImplementedError as exc:
+        with time_limit(time_limit_s):
+            result = fn(**values)
+    except Exception as exc:  # noqa: BLE001 - reported in one line (see the module docstring)
         for num in plt.get_fignums():  # drop half-drawn figures
             if num not in before:
                 plt.close(num)
-        return [], False, _not_ready_message(exc)
+        return [], False, _report(exc, (fn, *values.values()))
     return _figures_of(result, before), True, ""
 
 
 def interactive_or_static(
-    fn: Callable[..., Any], defaults: Mapping[str, Any] | None = None, **controls: Any
+    fn: Callable[..., Any],
+    defaults: Mapping[str, Any] | None = None,
+    time_limit_s: float | None = None,
+    **controls: Any,
 ) -> DemoHandle:
     """Draw ``fn(**defaults)`` as a static figure; add ipywidgets controls when possible.
 
     See the module docstring for the control abbreviations. If ``fn`` raises
     ``NotImplementedError`` (your code is not written yet) a friendly message is printed instead
-    of the figure, and no controls are shown.
+    of the figure, and no controls are shown; any other error, or running past ``time_limit_s``
+    (default: the demos' limit), is reported in one line the same way.
     """
     if not callable(fn):
         raise TypeError("interactive_or_static needs a function that draws the figure")
     values = control_defaults(defaults, **controls)
-    figures, ready, message = _draw(fn, values)
+    figures, ready, message = _draw(fn, values, time_limit_s)
     if not ready:
         print(message)
         return DemoHandle(fn, values, [], ready=False, message=message)
@@ -300,7 +501,7 @@ def interactive_or_static(
         kwargs.update({name: getattr(w, "value", w) for name, w in made.items()})
         with out:
             out.clear_output(wait=True)
-            figs, ok, msg = _draw(fn, kwargs)
+            figs, ok, msg = _draw(fn, kwargs, time_limit_s)
             if not ok:
                 print(msg)
             _show(figs)
@@ -316,14 +517,18 @@ def interactive_or_static(
 
 
 def run_when_ready(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``fn(*args, **kwargs)``; if it raises ``NotImplementedError``, explain and return None.
+    """Call ``fn(*args, **kwargs)``; if it cannot finish, explain in one line and return None.
 
     Use it for cells that need your code: the untouched notebook still runs top to bottom, and
-    the cell starts working as soon as the code it needs is written. Other errors are raised as
-    usual (they are real bugs worth seeing).
+    the cell starts working as soon as the code it needs is written. Code that is not written yet
+    (``NotImplementedError``) prints "Not ready yet: finish ... first"; any other error, or a
+    run past the demos' time limit, prints which function of yours failed and how (see the
+    module docstring). Either way the result is None, so a later cell that needs it can say
+    "not ready" instead of failing with a NameError.
     """
     try:
-        return fn(*args, **kwargs)
-    except NotImplementedError as exc:
-        print(_not_ready_message(exc))
+        with time_limit():
+            return fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - reported in one line (see the module docstring)
+        print(_report(exc, (fn, *args, *kwargs.values())))
         return None

@@ -25,12 +25,16 @@ from ..dyna_maze import DYNA_MAZE_MAP, DynaMaze
 from ..gridworld import GridWorld
 from ..shortcut_maze import SHORTCUT_MAZE_AFTER, SHORTCUT_MAZE_BEFORE, ShortcutMaze
 from ..stochastic_gridworld import StochasticGridWorld
+from ..widgets import check_time
 
 __all__ = [
     "BELIEFS",
     "MAZE_SETTINGS",
+    "TIE_NOTE",
     "FixedModel",
     "Planner",
+    "RandomTies",
+    "breaks_ties",
     "demo_changing_world",
     "demo_compounding",
     "demo_model_errors",
@@ -40,9 +44,11 @@ __all__ = [
     "model_matrices",
     "plan_with_model",
     "print_episode_summary",
+    "recovered_runs",
     "show_changing_mazes",
     "solve",
     "true_matrices",
+    "with_random_ties",
 ]
 
 # Demo 3's wrong beliefs about the Dyna maze: the (row, col) cells the believed map opens up.
@@ -102,6 +108,69 @@ class FixedModel:
         return self.pairs[np.random.randint(len(self.pairs))]
 
 
+TIE_NOTE = (
+    "Note: your select_action always picks action 0 when Q values are tied (plain np.argmax, as in "
+    "the chapter's code). All Q values start at 0, so such an agent walks UP into the wall until a "
+    "random step saves it, and Q-learning never reaches G here. This demo therefore breaks "
+    "ties between greedy actions at random for your agents (your update is used unchanged)."
+)
+"""What the demos print once when the student's ``select_action`` does not break ties."""
+
+
+def breaks_ties(DynaQ: Callable, calls: int = 40) -> bool:
+    """True if the student's greedy ``select_action`` picks among tied actions (probed on zeros).
+
+    The probe draws from ``np.random`` and restores its state afterwards, so the demo's seeded
+    numbers are the same with and without it. A correct random tie-breaker returns one action
+    ``calls`` times in a row with probability 4 * (1/4)**40 < 1e-23.
+    """
+    state = np.random.get_state()
+    try:
+        probe = DynaQ(3, 4, alpha=0.1, gamma=0.95, epsilon=0.0, planning_steps=0)
+        seen = {int(np.ravel(probe.select_action(0))[0]) for _ in range(calls)}
+    finally:
+        np.random.set_state(state)
+    return len(seen) > 1
+
+
+class RandomTies:
+    """Wraps an agent's epsilon-greedy ``select_action`` so that tied greedy actions are chosen at random.
+
+    The agent's own choice is kept unless it is one of several actions tied at the maximum of Q;
+    then one of them is drawn uniformly. For an epsilon-greedy agent that always takes the first
+    maximum this gives exactly epsilon-greedy with random tie-breaking:
+    P(a) = epsilon / |A| + (1 - epsilon) / |T| for each tied greedy a, epsilon / |A| otherwise.
+    """
+
+    def __init__(self, agent: Any):
+        self.agent = agent
+        self.choose = agent.select_action
+
+    def __call__(self, state: int) -> int:
+        """The agent's action, with a tie at the maximum broken uniformly at random."""
+        action = int(np.ravel(self.choose(state))[0])
+        q = np.asarray(self.agent.Q[state], dtype=float)
+        tied = np.flatnonzero(q == q.max())
+        if len(tied) > 1 and action in tied:
+            return int(np.random.choice(tied))
+        return action
+
+
+def with_random_ties(agent: Any, needed: bool) -> Any:
+    """The agent, its ``select_action`` wrapped in :class:`RandomTies` when ``needed``."""
+    if needed:
+        agent.select_action = RandomTies(agent)
+    return agent
+
+
+def _tie_breaking_needed(DynaQ: Callable) -> bool:
+    """Probe the student's DynaQ once; print :data:`TIE_NOTE` when ties need breaking."""
+    needed = not breaks_ties(DynaQ)
+    if needed:
+        print(TIE_NOTE)
+    return needed
+
+
 def plan_with_model(model: Any, gamma: float = 0.95, sweeps: int = 100) -> np.ndarray:
     """Exact planning on a deterministic model table: value iteration, returns Q."""
     Q = np.zeros((model.n_states, model.n_actions))
@@ -120,9 +189,17 @@ class Planner:
     It acts epsilon-greedily on the planned Q with the student's DynaQ ``select_action``.
     """
 
-    def __init__(self, DynaQ: Callable, model: Any, epsilon: float = 0.1, gamma: float = 0.95):
+    def __init__(
+        self,
+        DynaQ: Callable,
+        model: Any,
+        epsilon: float = 0.1,
+        gamma: float = 0.95,
+        random_ties: bool = False,
+    ):
         self.actor = DynaQ(model.n_states, model.n_actions, epsilon=epsilon, planning_steps=0)
         self.actor.Q = plan_with_model(model, gamma)
+        with_random_ties(self.actor, random_ties)
 
     def select_action(self, state: int) -> int:
         """The student's epsilon-greedy choice on the planned Q."""
@@ -144,22 +221,34 @@ def model_error_curves(
     seed: int = 0,
 ) -> dict[str, np.ndarray]:
     """Real steps per episode {agent: array (runs, episodes)} of four agents in the real Dyna maze."""
+    ties = _tie_breaking_needed(DynaQ)
     np.random.seed(seed)
     env = DynaMaze()
     S, A = env.n_states, env.n_actions
     believed = edit_map(DYNA_MAZE_MAP, BELIEFS[belief], ".")
     makers = {
-        "Q-learning (model-free)": lambda: dyna_agent(S, A, planning_steps=0),
-        "Dyna-Q, learns its own model": lambda: dyna_agent(S, A, planning_steps=planning_steps),
-        "Dyna-Q, handed the believed map": lambda: dyna_agent(
-            S, A, model=FixedModel(believed, S, A), planning_steps=planning_steps
+        "Q-learning (model-free)": lambda: with_random_ties(
+            dyna_agent(S, A, planning_steps=0), ties
         ),
-        "pure planner, trusts the believed map": lambda: Planner(DynaQ, FixedModel(believed, S, A)),
+        "Dyna-Q, learns its own model": lambda: with_random_ties(
+            dyna_agent(S, A, planning_steps=planning_steps), ties
+        ),
+        "Dyna-Q, handed the believed map": lambda: with_random_ties(
+            dyna_agent(S, A, model=FixedModel(believed, S, A), planning_steps=planning_steps),
+            ties,
+        ),
+        "pure planner, trusts the believed map": lambda: Planner(
+            DynaQ, FixedModel(believed, S, A), random_ties=ties
+        ),
     }
-    return {
-        name: np.array([run_episodes(make(), env, episodes, max_steps) for _ in range(runs)])
-        for name, make in makers.items()
-    }
+    curves = {}
+    for name, make in makers.items():
+        lengths = []
+        for _ in range(runs):
+            check_time()
+            lengths.append(run_episodes(make(), env, episodes, max_steps))
+        curves[name] = np.array(lengths)
+    return curves
 
 
 def print_episode_summary(curves: dict[str, np.ndarray], label: str) -> None:
@@ -223,6 +312,11 @@ def show_changing_mazes() -> None:
     plt.show()
 
 
+def recovered_runs(curves: list[np.ndarray], change: int) -> int:
+    """How many runs collected any reward after the change (reached G at least once)."""
+    return sum(bool(c[-1] > c[change - 1]) for c in curves)
+
+
 def demo_changing_world(
     dyna_agent: Callable,
     DynaQPlus: Callable,
@@ -231,12 +325,21 @@ def demo_changing_world(
     runs: int = 3,
     seed: int = 1,
 ):
-    """Figures 8.4/8.5: cumulative reward of Dyna-Q and the student's Dyna-Q+ in a changing maze."""
+    """Figures 8.4/8.5: cumulative reward of Dyna-Q and the student's Dyna-Q+ in a changing maze.
+
+    Prints, per agent, the mean cumulative reward at the end and in how many runs the agent
+    reached the goal at least once after the change.
+    """
     cfg = MAZE_SETTINGS[maze]
+    probe = BlockingMaze()
+    ties = _tie_breaking_needed(
+        lambda *args, **kwargs: dyna_agent(probe.n_states, probe.n_actions, epsilon=0.0)
+    )
     curves: dict[str, list] = {"Dyna-Q": [], "Dyna-Q+": []}
     for i, name in enumerate(curves):
         np.random.seed(seed + 1000 * i)  # each agent gets its own random stream
         for _ in range(runs):
+            check_time()
             env = cfg["make"](change_step=cfg["change"])
             if name == "Dyna-Q":
                 agent = dyna_agent(
@@ -250,7 +353,8 @@ def demo_changing_world(
                     planning_steps=cfg["planning_steps"],
                     kappa=cfg["kappa"],
                 )
-            curves[name].append(cumulative_reward(agent, env, cfg["steps"]))
+            with_random_ties(agent, ties)
+            curves[name].append(np.asarray(cumulative_reward(agent, env, cfg["steps"]), float))
     ax = plot_curves(
         {k: np.array(v) for k, v in curves.items()},
         xlabel="time steps",
@@ -259,8 +363,13 @@ def demo_changing_world(
     )
     ax.axvline(cfg["change"], color="grey", ls="--", lw=1)
     ax.text(cfg["change"], ax.get_ylim()[1] * 0.9, " the wall moves", color="grey")
+    after = cfg["steps"] - cfg["change"]
     for name, per_run in curves.items():
-        print(f"{name:8s} cumulative reward at the end: {np.mean([c[-1] for c in per_run]):6.1f}")
+        print(
+            f"[{maze}] {name:8s} cumulative reward at the end: "
+            f"{np.mean([c[-1] for c in per_run]):6.1f}   reached G after the change in "
+            f"{recovered_runs(per_run, cfg['change'])} of {runs} runs (within {after} steps)"
+        )
     return ax
 
 
@@ -344,6 +453,7 @@ def demo_stochastic_model(
             visited[s, a] = True
             s = env.reset()[0] if terminated else s_next
             if t % 200 == 0:
+                check_time()
                 for name, m in models.items():
                     T_hat, R_hat = model_matrices(m, S, A)
                     row_gap = 0.5 * np.abs(T_hat - T).sum(axis=2)  # TV distance of each row
@@ -403,12 +513,11 @@ def demo_compounding(
                 for s_next in np.random.choice(S, size=n, p=T[s, a]):
                     model.update(s, a, 0.0, s_next)
             T_hat, _ = model_matrices(model, S, A)
-            errors.append(
-                [
-                    tv_distance(d, k_step_distribution(T_hat, env.start_state, policy, k))
-                    for d, k in zip(true_d, ks, strict=True)
-                ]
-            )
+            row = []
+            for d, k in zip(true_d, ks, strict=True):
+                check_time()
+                row.append(tv_distance(d, k_step_distribution(T_hat, env.start_state, policy, k)))
+            errors.append(row)
         curves[f"N = {n} samples per pair"] = np.array(errors)
     ax = plot_curves(
         curves,

@@ -85,8 +85,15 @@ def show_uncertainty(
     return fig
 
 
+NEVER_VISITED_X = 0.5
+"""Where the scatter draws the pairs the walk never tried (a log axis has no 0)."""
+
+
 def uncertainty_vs_visits(bootstrap_counts: Callable, ensemble_disagreement: Callable):
-    """Log-log plot of u(s, a) against the visits of (s, a) in the walk, with a 1/sqrt(n) guide."""
+    """Log-log plot of u(s, a) against the visits of (s, a) in the walk, with a 1/sqrt(n) guide.
+
+    Never-visited pairs are drawn at n = NEVER_VISITED_X; the printed line summarises both groups.
+    """
     probs = fit_ensemble(bootstrap_counts, WALK, SLIPPERY.n_states, 4, n_members=8)
     u = np.asarray(ensemble_disagreement(probs), dtype=float)
     visits = np.zeros((SLIPPERY.n_states, 4))
@@ -95,7 +102,21 @@ def uncertainty_vs_visits(bootstrap_counts: Callable, ensemble_disagreement: Cal
     free = np.isin(states, FREE) & ~np.isin(states, list(SLIPPERY.goal_states))
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     seen = free[:, None] & (visits > 0)
+    never = free[:, None] & (visits == 0)
     ax.loglog(visits[seen], u[seen], ".", alpha=0.5, label="visited (s, a)")
+    if never.any():
+        ax.loglog(
+            np.full(never.sum(), NEVER_VISITED_X),
+            u[never],
+            "x",
+            color="red",
+            label=f"never visited (drawn at n = {NEVER_VISITED_X})",
+        )
+    print(
+        f"uncertainty_vs_visits: visited pairs: {seen.sum()}, median u {np.median(u[seen]):.3f}, "
+        f"90th percentile {np.percentile(u[seen], 90):.3f}; never-visited pairs: {never.sum()}"
+        + (f", lowest u {u[never].min():.3f}" if never.any() else "")
+    )
     n = np.logspace(0, np.log10(visits.max()), 50)
     ax.loglog(n, 0.5 / np.sqrt(n), "k--", label=r"$\propto 1/\sqrt{n}$")
     ax.set_xlabel("visits n(s, a) in the data")
@@ -155,7 +176,9 @@ def plan_with_bonus(
 
 
 def show_bonus(bootstrap_counts: Callable, ensemble_disagreement: Callable, beta: float = -0.5):
-    """Greedy plans for beta, 0 and -beta on the offline log, over the disagreement map."""
+    """Greedy plans for beta, 0 and -beta on the offline log, over the disagreement map.
+
+    Prints, per plan, whether it reaches G and the mean disagreement of the cells it visits."""
     probs = fit_ensemble(bootstrap_counts, OFFLINE, SLIPPERY.n_states, 4)
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.2))
     for ax, b in zip(axes, (beta, 0.0, -beta), strict=True):
@@ -163,6 +186,10 @@ def show_bonus(bootstrap_counts: Callable, ensemble_disagreement: Callable, beta
         path = greedy_path(SLIPPERY, q, max_steps=40)
         kind = "pessimistic" if b < 0 else "optimistic" if b > 0 else "mean model"
         end = "reaches G" if path[-1] in SLIPPERY.goal_states else "does not reach G"
+        print(
+            f"bonus plan beta={b:+.2f} ({kind}): {end}; mean disagreement along the plan "
+            f"{u.mean(axis=1)[path].mean():.3f}"
+        )
         draw_grid(
             SLIPPERY,
             ax=ax,
