@@ -71,7 +71,7 @@ def uct_select(visits, value_sums, c=1.4):
 
 q1_3 = "b"
 q2_2 = "B"
-q3_1 = "c"
+q3_1 = "a"
 q4_2 = "B"
-q5_1 = "b"
-q5_2 = "c"
+q5_1 = "c"
+q5_2 = "b"
