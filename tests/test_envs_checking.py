@@ -96,6 +96,17 @@ def test_student_error_names_the_call_and_the_student_line() -> None:
     assert "(in `predict`: `return np.zeros(2)[s], a`)" in text
 
 
+def test_an_explained_call_adds_what_the_case_needs() -> None:
+    """call_explained() appends the case's explanation to the report of the student's error."""
+
+    def body() -> None:
+        with Checks() as check:
+            check.call_explained("with K = 1 there are no pairs: return 0", "u", lambda k: 1 / k, 0)
+
+    assert _failure(body).startswith("your `u(0)` raised ZeroDivisionError: division by zero")
+    assert _failure(body).endswith(": with K = 1 there are no pairs: return 0")
+
+
 def test_grader_errors_are_unwrapped_or_passed_through() -> None:
     """Under the grader a StudentCodeError is reported like a local error; a timeout reaches the grader."""
 

@@ -134,16 +134,32 @@ class Checks:
 
     def call(self, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call the student's ``fn``; an error inside it ends the test naming the call."""
+        return self._call("", name, fn, args, kwargs)
+
+    def call_explained(
+        self, why: str, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        """Like :meth:`call`, adding ``why`` (what the case needs) to an error report."""
+        return self._call(why, name, fn, args, kwargs)
+
+    def _call(
+        self,
+        why: str,
+        name: str,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
         try:
             return fn(*args, **kwargs)
         except CheckFailed:
             raise
         except Exception as e:
-            caller = sys._getframe(1).f_code.co_filename
+            caller = sys._getframe(2).f_code.co_filename
             report = student_error(e, call_label(name, args, kwargs), caller)
             if report is None:
                 raise
-            self.failures.append(str(report))
+            self.failures.append(f"{report}{': ' + why if why else ''}")
             raise CheckFailed(self.report()) from None
 
     def report(self) -> str:
