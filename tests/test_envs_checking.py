@@ -133,9 +133,13 @@ def test_grader_errors_are_unwrapped_or_passed_through() -> None:
 
 
 def test_labels_keep_messages_short() -> None:
-    """Call labels show small values as written and big arrays by shape."""
-    label = call_label("f", (np.zeros((3, 4)), [1, 2]), {"gamma": 0.9})
-    assert label == "f(array of shape (3, 4), [1, 2], gamma=0.9)"
+    """Call labels show small values as written, big arrays by shape and helper objects by class."""
+
+    class Corridor:
+        pass
+
+    label = call_label("f", (np.zeros((3, 4)), [1, 2], Corridor()), {"gamma": 0.9})
+    assert label == "f(array of shape (3, 4), [1, 2], Corridor(), gamma=0.9)"
 
 
 @pytest.mark.parametrize("value", ["b", " C ", "(d)"])

@@ -65,6 +65,8 @@ def describe(value: Any) -> str:
         text = repr(value)
     except Exception:  # a student's __repr__ may fail; the message must not
         text = f"<{type(value).__name__}>"
+    if text.startswith("<") and " object at 0x" in text:
+        text = f"{type(value).__name__}()"  # a check's helper object, shown as it was built
     return text if len(text) <= 80 else text[:77] + "..."
 
 

@@ -70,8 +70,8 @@ def uct_select(visits, value_sums, c=1.4):
 
 
 q1_3 = "b"
-q2_2 = "B"
+q2_2 = "D"
 q3_1 = "a"
-q4_2 = "B"
+q4_2 = "C"
 q5_1 = "c"
 q5_2 = "b"
