@@ -30,8 +30,7 @@ class StudentCodeError(Exception):
 class WorkerTimeout(Exception):
     """Stand-in for a failure of the grader itself."""
 
-
-StudentCodeError.__module__ = WorkerTimeout.__module__ = "mbrl_grader.sandbox.client"
+    grader_failure = True
 
 
 def _failure(body) -> str:
@@ -212,3 +211,20 @@ def test_otter_success_messages_when_all_pass(tmp_path) -> None:
     tests = _otter_run(tmp_path, {"f": lambda x: x + 1, "q9": "b"})
     text = tests.summary(public_only=True)
     assert "All test cases passed!" in text and FORMAT_OK in text and "first: OK" in text
+
+
+def test_the_real_grader_errors_follow_the_protocol() -> None:
+    """The trusted grader's own failures pass through and its StudentCodeError reads like a local error."""
+    from mbrl_grader.sandbox.client import StaleProxy, WorkerBroken, WorkerDied, WorkerTimeout
+    from mbrl_grader.sandbox.proxy import StudentCodeError as RealStudentCodeError
+
+    for failure in (WorkerDied("x"), WorkerTimeout("x"), WorkerBroken("x"), StaleProxy("x")):
+        assert student_error(failure, "f()") is None
+    error = RealStudentCodeError(
+        "agent.update", "IndexError", "index 9", ["cell 3, line 2, in update: x"]
+    )
+    report = str(student_error(error, "agent.update(9, 0)"))
+    assert (
+        report
+        == "your `agent.update(9, 0)` raised IndexError: index 9 (cell 3, line 2, in update: x)"
+    )

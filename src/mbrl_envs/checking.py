@@ -25,8 +25,10 @@ every failed observation, never an assertion's source or its f-string template:
 
 Under the course's trusted grader the student's code runs in another process and its errors
 arrive as the grader's ``StudentCodeError`` (attributes ``exc_type``, ``msg``, ``tb``); the
-grader's own failures (a timeout, a dead worker) pass through untouched so the grader can
-restart the notebook. This module imports only the standard library and numpy.
+grader's own failures (a timeout, a dead worker: a true class attribute ``grader_failure``)
+pass through untouched so the grader can restart the notebook. Both are recognised by these
+attributes, so this module needs nothing of the grader. It imports only the standard library
+and numpy.
 """
 
 from __future__ import annotations
@@ -44,7 +46,6 @@ import numpy as np
 FORMAT_OK = "format OK; the answer itself is graded after you submit (hidden tests)."
 """The success message of every check that looks at an answer's format only."""
 
-_GRADER_PACKAGE = "mbrl_grader"
 _LIBRARY_DIRS = tuple(
     os.path.realpath(p)
     for p in {sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")}
@@ -76,10 +77,6 @@ def call_label(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
     return f"{name}({', '.join(parts)})"
 
 
-def _from_grader(error: BaseException) -> bool:
-    return type(error).__module__.split(".")[0] == _GRADER_PACKAGE
-
-
 def _real(path: str) -> str:
     return path if path.startswith("<") else os.path.realpath(path)
 
@@ -104,9 +101,9 @@ def student_error(error: Exception, label: str, check_file: str = "") -> CheckFa
     Why None: a failure of the grader itself (timeout, dead worker) must reach the grader.
     ``check_file`` is the check's own file: its frames are never shown as the student's line.
     """
-    if _from_grader(error):
-        if not (hasattr(error, "exc_type") and hasattr(error, "msg")):
-            return None
+    if getattr(error, "grader_failure", False) is True:
+        return None
+    if hasattr(error, "exc_type") and hasattr(error, "msg") and hasattr(error, "tb"):
         kind, text = str(error.exc_type), str(error.msg)
         tb = getattr(error, "tb", None) or []
         where = f" ({str(tb[-1])[:200]})" if tb else ""
