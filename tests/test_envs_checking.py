@@ -76,6 +76,23 @@ def test_plain_assert_reports_its_message_only() -> None:
     assert _failure(body) == "earlier\nvalue should be 4, got 3"
 
 
+def test_a_missing_attribute_is_reported_by_its_message() -> None:
+    """Reading an attribute the student's object lacks gives the message, not a traceback."""
+
+    class Model:
+        pass
+
+    def body() -> None:
+        with Checks() as check:
+            check.expect(False, "earlier")
+            Model().visit_counts  # noqa: B018 - the read is the point
+
+    text = _failure(body)
+    assert text.startswith(
+        "earlier\nreading an attribute failed ('Model' object has no attribute 'visit_counts')"
+    )
+
+
 def test_student_error_names_the_call_and_the_student_line() -> None:
     """An exception inside student code reads 'your `m.predict(3, 1)` raised IndexError: ...'."""
 

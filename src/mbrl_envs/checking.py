@@ -21,7 +21,8 @@ every failed observation, never an assertion's source or its f-string template:
 - :meth:`Checks.require` stops the test when what follows cannot be observed without it;
 - :meth:`Checks.call` calls the student's code and turns an exception raised inside it into
   "your `m.predict(3, 1)` raised IndexError: ..." (the call that failed, the student's line);
-- a plain ``assert`` inside the block is reported by its message alone.
+- a plain ``assert`` inside the block is reported by its message alone, and so is a missing
+  attribute (``'TabularModel' object has no attribute 'visit_counts'``) the check reads.
 
 Under the course's trusted grader the student's code runs in another process and its errors
 arrive as the grader's ``StudentCodeError`` (attributes ``exc_type``, ``msg``, ``tb``); the
@@ -179,6 +180,16 @@ class Checks:
             raise CheckFailed(str(error)) from None
         if isinstance(error, AssertionError):
             self.failures.append(str(error).strip() or "a check failed")
+            raise CheckFailed(self.report()) from None
+        if (
+            isinstance(error, AttributeError)
+            and getattr(error, "grader_failure", False) is not True
+        ):
+            # the check read an attribute the notebook documents, and the student's object lacks it
+            self.failures.append(
+                f"reading an attribute failed ({error}): the check reads the attributes the "
+                "notebook names (keep the names created in __init__)"
+            )
             raise CheckFailed(self.report()) from None
         if error is None and self.failures:
             raise CheckFailed(self.report())
