@@ -212,7 +212,7 @@ def check_number(name: str, value: Any, low: float = -np.inf, high: float = np.i
         raise CheckFailed(f"set {name} to a number, e.g. {name} = 12 (you have {describe(value)}).")
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (ValueError, TypeError):  # not a number
         raise CheckFailed(f"{name} must be one number (you have {describe(value)}).") from None
     if not np.isfinite(number) or not low <= number <= high:
         bounds = f"between {low:g} and {high:g}" if np.isfinite(high) else f"at least {low:g}"
