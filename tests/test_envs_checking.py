@@ -245,3 +245,22 @@ def test_the_real_grader_errors_follow_the_protocol() -> None:
         report
         == "your `agent.update(9, 0)` raised IndexError: index 9 (cell 3, line 2, in update: x)"
     )
+
+
+def test_every_format_check_says_the_answer_is_graded_later() -> None:
+    """Each built public format check carries the FORMAT_OK success message, and imports nothing hidden."""
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    files = sorted((repo / "assignments").glob("*/tests/q*.py"))
+    format_files = [f for f in files if "_format(" in f.read_text()]
+    assert len(format_files) == 19  # 14 multiple-choice and 5 numeric or true/false answers
+    for path in format_files:
+        text = path.read_text()
+        assert FORMAT_OK in text, f"{path.relative_to(repo)}: no FORMAT_OK success message"
+    for path in files:
+        text = path.read_text()
+        assert "mbrl_ref" not in text and "mbrl_grader" not in text, path.name
+        assert "from mbrl_envs.checking import" in text, (
+            f"{path.name}: a public test without checking"
+        )
