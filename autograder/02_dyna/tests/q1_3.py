@@ -35,7 +35,7 @@ def test_run_episodes_returns_steps_per_episode(run_episodes):
         check.expect(agent.updates == one + one, f'agent.update(s, a, r, s_prime, terminated) must be called after every real step, the step that reaches G included (otherwise the agent never learns about the goal). Expected the calls {one} in each episode; got {agent.updates}')
 
 @test_case(points=1, hidden=False, 
-    success_message="OK: max_steps and truncated end an episode, and truncated is not passed as done. After you submit, hidden tests also run longer episodes with a learning agent.")
+    success_message="OK: max_steps and truncated end an episode, and a truncated step reaches update with done=False. After you submit, hidden tests also run longer episodes with a learning agent.")
 def test_run_episodes_time_limits(run_episodes):
     """Public: max_steps and truncated end an episode; truncated is not passed as done."""
     import numpy as np
