@@ -68,6 +68,10 @@ def test_update_teaches_model_and_plans_with_it(DynaQ):
         got = np.asarray(agent.Q, dtype=float)
         if got[3, 3] > 0:
             want = alpha * gamma * got[3, 3]
-            why = '; 0 is what a planning update gives when it runs before the direct RL update (do step 1 before step 3), or when no planning update reaches (2, 3)' if abs(got[2, 3]) < 1e-12 else ''
+            why = ''
+            if abs(got[2, 3]) < 1e-12:
+                why = '; 0 is what a planning update gives when it runs before the direct RL update (do step 1 before step 3), or when no planning update reaches (2, 3)'
+            elif abs(got[2, 3] - alpha * got[3, 3]) < 1e-09:
+                why = '; that is 0.5 * Q[3, 3] without the factor gamma = 0.9 of the target'
             check.expect(np.isclose(got[2, 3], want, rtol=0, atol=1e-09), f"after the real step (3, 3, r=1, s'=4) raised Q[3, 3] to {got[3, 3]:.3f}, one planning update of (2, 3) -> s_hat=3 should give Q[2, 3] = 0.5 * 0.9 * {got[3, 3]:.3f} = {want:.4f}; yours is {got[2, 3]:.4f}{why}.")
 
