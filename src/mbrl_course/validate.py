@@ -13,6 +13,9 @@ For each assignment ``NN_topic`` (built by ``mbrl-course build``):
     (``written_checks``).
 (f) the solution earns the same with its ``demo`` cells skipped as with them run
     (:mod:`mbrl_course.demo_check`).
+(g) multiple-choice answers cannot be guessed (:mod:`mbrl_course.mc_spread`): no letter is the
+    answer of more than 35 % of the course's questions (a problem); a correct option much longer
+    than its distractors, or the longest too often, is a warning.
 
 Grading uses the trusted runner ``mbrl_grader.runner.grade_notebook`` (engine ``trusted``, the
 default) or ``otter run`` on the autograder zip (engine ``otter``); both give a
@@ -40,6 +43,7 @@ from .build import discover_masters
 from .demo_check import demo_problems
 from .layout import Layout
 from .leaks import scan_leaks
+from .mc_spread import length_warnings, longest_warnings, read_course, spread_problems
 from .written_checks import check_written
 
 EXEC_TARGET_S = 60.0
@@ -86,10 +90,11 @@ class AssignmentReport:
     blank_exec_s: float | None = None
     leaks: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when no problem and no leak was found (timings are reported, not enforced)."""
+        """True when no problem and no leak was found (timings and warnings are reported only)."""
         return not self.problems and not self.leaks
 
 
@@ -240,6 +245,10 @@ def validate_assignment(
         report.problems.append("the autograder has no autograded points")
     master = layout.solutions / name / f"{name}.ipynb"
     report.problems += check_written(master, student_dir / f"{name}.ipynb")  # issue 12
+    course = read_course(layout.solutions)  # issue 21.3: answers that cannot be guessed
+    report.problems += spread_problems(course, name)
+    report.warnings += length_warnings([c for c in course if c.assignment == name])
+    report.warnings += longest_warnings(course, name)
 
     with tempfile.TemporaryDirectory(prefix=f"mbrl-validate-{name}-") as tmp:
         tmp_path = Path(tmp)
@@ -359,5 +368,6 @@ def format_reports(reports: Sequence[AssignmentReport]) -> str:
         if r.solution and r.solution.seconds > GRADE_TARGET_S:
             lines.append(f"{r.name}: grading takes {r.solution.seconds:.1f} s (target 90 s)")
         lines += [f"{r.name}: {p}" for p in r.problems]
+        lines += [f"{r.name}: warning: {w}" for w in r.warnings]
         lines += [f"{r.name}: LEAK {leak}" for leak in r.leaks]
     return "\n".join(rows + lines)

@@ -11,34 +11,44 @@ def test_predict_public(TabularModel):
     """predict() returns (None, None) unvisited, the mean reward, and SAMPLES next states by counts."""
     import random
     import numpy as np
+    from mbrl_envs.checking import Checks
     np.random.seed(0)
     random.seed(0)
-    m = TabularModel(4, 2)
-    m.update(1, 0, 1.0, 2)
-    m.update(1, 0, 2.0, 2)
-    m.update(0, 1, 0.0, 1)
-    m.update(0, 1, 0.0, 3)
-    tc = np.asarray(m.transition_counts, dtype=float)
-    vc = np.asarray(m.visit_counts, dtype=float)
-    assert tc.shape == (4, 2, 4) and vc.shape == (4, 2) and np.array_equal(tc.sum(axis=2), vc) and (vc[1, 0] == 2) and (vc[0, 1] == 2) and (vc.sum() == 4) and (tc[1, 0, 2] == 2), 'These checks feed transitions through update(), and after four updates the counts are not right yet: fix update() first (question 2.2, grader.check("q2_2")).'
-    out = m.predict(3, 1)
-    assert out is not None and len(out) == 2 and (out[0] is None) and (out[1] is None), f'predict(3, 1) on a pair that was never visited should return (None, None), got {out!r}.'
-    out = m.predict(1, 0)
-    assert out is not None and len(out) == 2, 'predict() should return a pair (s_prime, r_hat).'
-    assert int(np.asarray(out[0]).reshape(-1)[0]) == 2, f'(1, 0) always led to state 2, so predict(1, 0) should return s_prime = 2, got {out[0]!r}.'
-    assert abs(float(np.asarray(out[1], dtype=float).reshape(-1)[0]) - 1.5) < 1e-09, f'After rewards 1.0 and 2.0 for (1, 0), r_hat should be their mean 1.5 (reward_sum / visit_counts), got {out[1]!r}.'
-    n = 400
-    draws = [int(np.asarray(m.predict(0, 1)[0]).reshape(-1)[0]) for _ in range(n)]
-    others = sorted(set(draws) - {1, 3})
-    assert not others, f'(0, 1) only ever led to states 1 and 3, but predict(0, 1) also returned {others}.'
-    share = draws.count(1) / n
-    assert abs(share - 0.5) <= 0.14, f'(0, 1) led once to state 1 and once to state 3, so predict(0, 1) should SAMPLE each about half the time; in {n} calls state 1 came up {share:.0%} of the time. Sample s_prime from P^(.|s,a) (np.random.choice(n_states, p=probs)); always returning the most frequent state is a common mistake.'
-    for s_next, r in [(1, 1.0), (1, 1.0), (3, 0.0), (1, 1.0)]:
-        m.update(2, 0, r, s_next)
-    outs = [m.predict(2, 0) for _ in range(n)]
-    draws = [int(np.asarray(o[0]).reshape(-1)[0]) for o in outs]
-    rewards = sorted({round(float(np.asarray(o[1], dtype=float).reshape(-1)[0]), 9) for o in outs})
-    assert rewards == [0.75], f'After rewards 1.0, 1.0, 0.0 and 1.0 for (2, 0), r_hat should always be their mean 0.75 (reward_sum / visit_counts), but predict(2, 0) returned r_hat values {rewards[:4]}.'
-    share = draws.count(1) / n
-    assert set(draws) <= {1, 3} and abs(share - 0.75) <= 0.14, f"(2, 0) led three times to state 1 and once to state 3, so predict(2, 0) should return state 1 about 75% of the time; in {n} calls it did {share:.0%} of the time (and returned states {sorted(set(draws))}). Weight the next states by their counts: P^(s'|s,a) = N(s,a,s')/N(s,a)."
+    with Checks() as check:
+        m = check.call('TabularModel', TabularModel, 4, 2)
+        for args in [(1, 0, 1.0, 2), (1, 0, 2.0, 2), (0, 1, 0.0, 1), (0, 1, 0.0, 3)]:
+            check.call('m.update', m.update, *args)
+        tc = np.asarray(m.transition_counts, dtype=float)
+        vc = np.asarray(m.visit_counts, dtype=float)
+        check.require(tc.shape == (4, 2, 4) and vc.shape == (4, 2) and np.array_equal(tc.sum(axis=2), vc) and (vc[1, 0] == 2) and (vc[0, 1] == 2) and (vc.sum() == 4) and (tc[1, 0, 2] == 2), 'These checks feed transitions through update(), and after four updates the counts are not right yet: fix update() first (question 2.2, grader.check("q2_2")).')
+
+        def parts(out, call):
+            """(s_prime, r_hat) as numbers (None stays None); records a malformed return."""
+            if not check.expect(isinstance(out, (tuple, list, np.ndarray)) and len(out) == 2, f'{call} should return a pair (s_prime, r_hat), got {out!r}.'):
+                return None
+            return tuple((None if x is None else float(np.asarray(x, dtype=float).reshape(-1)[0]) for x in out))
+        out = check.call('m.predict', m.predict, 3, 1)
+        got = parts(out, 'predict(3, 1)')
+        if got is not None:
+            check.expect(got == (None, None), f'predict(3, 1) on a pair that was never visited should return (None, None), got {out!r}.')
+        got = parts(check.call('m.predict', m.predict, 1, 0), 'predict(1, 0)')
+        if got is not None:
+            check.expect(got[0] == 2, f'(1, 0) always led to state 2, so predict(1, 0) should return s_prime = 2, got {got[0]!r}.')
+            check.expect(got[1] is not None and abs(got[1] - 1.5) < 1e-09, f'After rewards 1.0 and 2.0 for (1, 0), r_hat should be their mean 1.5 (reward_sum / visit_counts), got {got[1]!r}.')
+        n = 400
+        outs = [parts(check.call('m.predict', m.predict, 0, 1), 'predict(0, 1)') for _ in range(n)]
+        draws = [o[0] for o in outs if o is not None]
+        others = sorted({d for d in draws if d not in (1, 3)}, key=str)
+        check.expect(not others, f'(0, 1) only ever led to states 1 and 3, but predict(0, 1) also returned {others}.')
+        share = draws.count(1) / n
+        check.expect(abs(share - 0.5) <= 0.14, f'(0, 1) led once to state 1 and once to state 3, so predict(0, 1) should SAMPLE each about half the time; in {n} calls state 1 came up {share:.0%} of the time. Sample s_prime from P^(.|s,a) (np.random.choice(n_states, p=probs)); always returning the most frequent state is a common mistake.')
+        for s_next, r in [(1, 1.0), (1, 1.0), (3, 0.0), (1, 1.0)]:
+            check.call('m.update', m.update, 2, 0, r, s_next)
+        outs = [parts(check.call('m.predict', m.predict, 2, 0), 'predict(2, 0)') for _ in range(n)]
+        outs = [o for o in outs if o is not None]
+        rewards = sorted({None if o[1] is None else round(o[1], 9) for o in outs}, key=str)
+        check.expect(rewards == [0.75], f'After rewards 1.0, 1.0, 0.0 and 1.0 for (2, 0), r_hat should always be their mean 0.75 (reward_sum / visit_counts), but predict(2, 0) returned r_hat values {rewards[:4]}.')
+        draws = [o[0] for o in outs]
+        share = draws.count(1) / n
+        check.expect(set(draws) <= {1, 3} and abs(share - 0.75) <= 0.14, f"(2, 0) led three times to state 1 and once to state 3, so predict(2, 0) should return state 1 about 75% of the time; in {n} calls it did {share:.0%} of the time (and returned states {sorted(set(draws), key=str)}). Weight the next states by their counts: P^(s'|s,a) = N(s,a,s')/N(s,a).")
 

@@ -6,8 +6,8 @@ name = "q4_1"
 points = 1
 
 @test_case(points=0, hidden=False, 
-    success_message="q4_1: format OK. This check does not look at the answer itself; the answer is graded by hidden tests after you submit.")
+    success_message="q4_1: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q4_1_format(q4_1):
-    choice = str(q4_1).strip().lower()
-    assert choice in ('a', 'b', 'c', 'd'), 'Set q4_1 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q4_1)
+    from mbrl_envs.checking import check_choice
+    check_choice('q4_1', q4_1)
 

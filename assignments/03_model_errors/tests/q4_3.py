@@ -5,8 +5,9 @@ OK_FORMAT = False
 name = "q4_3"
 points = 1
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="q4_3: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q4_3_format(q4_3):
-    ok = isinstance(q4_3, str) and q4_3.strip().lower().strip('().') in ('a', 'b', 'c', 'd')
-    assert ok, 'set q4_3 to one letter: "a", "b", "c" or "d" (a string in quotes)'
+    from mbrl_envs.checking import check_choice
+    check_choice('q4_3', q4_3)
 

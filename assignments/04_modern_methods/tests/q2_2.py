@@ -5,8 +5,9 @@ OK_FORMAT = False
 name = "q2_2"
 points = 1
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="q2_2: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q2_2_format(q2_2):
-    choice = str(q2_2).strip().lower()
-    assert choice in ('a', 'b', 'c', 'd'), 'Set q2_2 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q2_2)
+    from mbrl_envs.checking import check_choice
+    check_choice('q2_2', q2_2)
 

@@ -5,8 +5,9 @@ OK_FORMAT = False
 name = "q4_2"
 points = 1
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="q4_2: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q4_2_format(q4_2):
-    choice = str(q4_2).strip().lower()
-    assert choice in ('a', 'b', 'c', 'd'), 'Set q4_2 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q4_2)
+    from mbrl_envs.checking import check_choice
+    check_choice('q4_2', q4_2)
 

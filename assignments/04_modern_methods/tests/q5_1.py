@@ -5,8 +5,9 @@ OK_FORMAT = False
 name = "q5_1"
 points = 1
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="q5_1: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q5_1_format(q5_1):
-    choice = str(q5_1).strip().lower()
-    assert choice in ('a', 'b', 'c', 'd'), 'Set q5_1 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q5_1)
+    from mbrl_envs.checking import check_choice
+    check_choice('q5_1', q5_1)
 

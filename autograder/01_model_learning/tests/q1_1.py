@@ -6,12 +6,12 @@ name = "q1_1"
 points = 1
 
 @test_case(points=0, hidden=False, 
-    success_message="q1_1: format OK. This check does not look at the answer itself; the answer is graded by hidden tests after you submit.")
+    success_message="q1_1: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q1_1_format(q1_1):
-    choice = str(q1_1).strip().lower()
-    assert choice in ('a', 'b', 'c', 'd'), 'Set q1_1 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q1_1)
+    from mbrl_envs.checking import check_choice
+    check_choice('q1_1', q1_1)
 
 @test_case(points=1, hidden=True)
 def test_q1_1_answer(q1_1):
-    assert str(q1_1).strip().lower() == 'b', 'q1_1 is not right yet: think about what happens to a real transition after it has been used once, in each kind of agent (section 1.3).'
+    assert str(q1_1).strip().lower() == 'a', 'q1_1 is not right yet: think about what happens to a real transition after it has been used once, in each kind of agent (section 1.3).'
 

@@ -6,15 +6,11 @@ name = "q1_2"
 points = 1
 
 @test_case(points=0, hidden=False, 
-    success_message="q1_2: format OK. This check does not look at the answer itself; the answer is graded by hidden tests after you submit.")
+    success_message="q1_2: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q1_2_format(q1_2):
-    import numpy as np
-    assert q1_2 is not None and (not isinstance(q1_2, (str, bool))), 'Set q1_2 to a number, e.g. q1_2 = 123 (you have {!r}).'.format(q1_2)
-    try:
-        value = float(q1_2)
-    except (TypeError, ValueError):
-        raise AssertionError('q1_2 must be a number (you have {!r}).'.format(q1_2)) from None
-    assert np.isfinite(value) and value > 0, 'q1_2 must be a positive number of steps.'
+    """A number of steps: a finite number, at least 1."""
+    from mbrl_envs.checking import check_number
+    check_number('q1_2', q1_2, low=1)
 
 @test_case(points=1, hidden=True)
 def test_q1_2_answer(q1_2):

@@ -6,15 +6,11 @@ name = "q3_2"
 points = 1
 
 @test_case(points=0, hidden=False, 
-    success_message="q3_2: format OK. This check does not look at the answer itself; the answer is graded by hidden tests after you submit.")
+    success_message="q3_2: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q3_2_format(q3_2):
-    import numpy as np
-    assert q3_2 is not None and (not isinstance(q3_2, (str, bool))), 'Set q3_2 to a whole number (you have {!r}).'.format(q3_2)
-    try:
-        value = float(q3_2)
-    except (TypeError, ValueError):
-        raise AssertionError('q3_2 must be a number (you have {!r}).'.format(q3_2)) from None
-    assert np.isfinite(value) and value >= 1, 'q3_2 is a number of visits: at least 1.'
+    """A number of visits: a finite number, at least 1."""
+    from mbrl_envs.checking import check_number
+    check_number('q3_2', q3_2, low=1)
 
 @test_case(points=1, hidden=True)
 def test_q3_2_answer(q3_2):

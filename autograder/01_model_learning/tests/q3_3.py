@@ -6,10 +6,12 @@ name = "q3_3"
 points = 2
 
 @test_case(points=0, hidden=False, 
-    success_message="q3_3: format OK. This check does not look at the answer itself; the answer is graded by hidden tests after you submit.")
+    success_message="q3_3: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q3_3_format(q3_3):
+    from mbrl_envs.checking import CheckFailed
     answer = str(q3_3).strip().upper().replace(' ', '')
-    assert len(answer) == 4 and set(answer) <= {'T', 'F'}, 'Set q3_3 to a string of 4 letters T or F, one per statement, e.g. "TTFF" (you have {!r}).'.format(q3_3)
+    if not (isinstance(q3_3, str) and len(answer) == 4 and (set(answer) <= {'T', 'F'})):
+        raise CheckFailed('set q3_3 to a string of 4 letters T or F, one per statement, e.g. "TTFF" (you have {!r}).'.format(q3_3))
 
 @test_case(points=0.5, hidden=True)
 def test_q3_3_statement_a(q3_3):

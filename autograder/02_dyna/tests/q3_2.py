@@ -5,11 +5,13 @@ OK_FORMAT = False
 name = "q3_2"
 points = 1
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="q3_2: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q3_2_format(q3_2):
-    assert isinstance(q3_2, str) and q3_2.strip().lower() in ('a', 'b', 'c', 'd'), 'set q3_2 to one of the strings "a", "b", "c" or "d"'
+    from mbrl_envs.checking import check_choice
+    check_choice('q3_2', q3_2)
 
 @test_case(points=1, hidden=True)
 def test_q3_2_answer(q3_2):
-    assert isinstance(q3_2, str) and q3_2.strip().lower() == 'b', 'q3_2: not the right choice. Revisit section 1.2: how does Dyna-Q learn from real experience, and from simulated experience?'
+    assert isinstance(q3_2, str) and q3_2.strip().lower() == 'a', 'q3_2: not the right choice. Revisit section 1.2: how does Dyna-Q learn from real experience, and from simulated experience?'
 

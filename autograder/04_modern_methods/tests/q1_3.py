@@ -5,10 +5,11 @@ OK_FORMAT = False
 name = "q1_3"
 points = 1
 
-@test_case(points=0, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="q1_3: format OK; the answer itself is graded after you submit (hidden tests).")
 def test_q1_3_format(q1_3):
-    choice = str(q1_3).strip().lower()
-    assert choice in ('a', 'b', 'c', 'd'), 'Set q1_3 to one letter: "a", "b", "c" or "d" (you have {!r}).'.format(q1_3)
+    from mbrl_envs.checking import check_choice
+    check_choice('q1_3', q1_3)
 
 @test_case(points=1, hidden=True)
 def test_q1_3_answer(q1_3):

@@ -48,17 +48,25 @@ def _die_with_parent() -> None:
 class WorkerDied(Exception):
     """The worker process exited (os._exit, a crash, the memory limit...)."""
 
+    grader_failure = True  # public checks (mbrl_envs.checking) let it reach the runner
+
 
 class WorkerTimeout(Exception):
     """The worker did not answer before the deadline."""
+
+    grader_failure = True  # public checks (mbrl_envs.checking) let it reach the runner
 
 
 class WorkerBroken(Exception):
     """The worker sent something that is not valid protocol."""
 
+    grader_failure = True  # public checks (mbrl_envs.checking) let it reach the runner
+
 
 class StaleProxy(Exception):
     """A proxy from a previous (restarted) worker was used."""
+
+    grader_failure = True  # public checks (mbrl_envs.checking) let it reach the runner
 
 
 @dataclass

@@ -32,7 +32,7 @@ for _pattern in _patterns:
         if _m:
             _found[os.path.basename(_path)[:-3]] = _m.group(1)
 
-q1_1 = _found.get("q1_1", "a")
+q1_1 = _found.get("q1_1", "c")
 q3_3 = _found.get("q3_3", "FFFF")
 q4_1 = _found.get("q4_1", "a")
 if _found:

@@ -4,12 +4,12 @@ and an einsum-free vectorised model_error returning a numpy scalar."""
 
 import numpy as np
 
-q1_1 = "b"
+q1_1 = "a"
 q1_2 = np.int64(1600)
 q2_1 = np.float64(5 / 8)
 q3_2 = 738.0
 q3_3 = "TFFT"
-q4_1 = "C"
+q4_1 = "D"
 
 
 class TabularModel:

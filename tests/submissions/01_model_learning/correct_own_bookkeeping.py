@@ -6,12 +6,12 @@ from collections import Counter
 
 import numpy as np
 
-q1_1 = "B"
+q1_1 = "A"
 q1_2 = 1600.0
 q2_1 = 0.625
 q3_2 = 738
 q3_3 = "t f f t"
-q4_1 = " c"
+q4_1 = " d"
 
 
 class TabularModel:

@@ -3,12 +3,12 @@ vectorised nan-aware model_error, answers in other accepted formats."""
 
 import numpy as np
 
-q1_1 = " B "
+q1_1 = " A "
 q1_2 = 1600.0
 q2_1 = np.float64(0.625)
 q3_2 = np.int64(738)
 q3_3 = "t f f t"
-q4_1 = "C"
+q4_1 = "D"
 
 
 class TabularModel:

@@ -75,5 +75,5 @@ def run_episodes(agent, env, n_episodes, max_steps=10_000):
 
 q2_2 = "a"
 q3_1 = "c"
-q3_2 = "a"
+q3_2 = "b"
 q3_3 = 10_000

@@ -69,7 +69,7 @@ def run_episodes(agent, env, n_episodes, max_steps=10_000):
     return np.asarray(lengths)
 
 
-q2_2 = " B"
+q2_2 = " C"
 q3_1 = "D"
-q3_2 = "B "
+q3_2 = "A "
 q3_3 = 10500.0

@@ -70,7 +70,7 @@ def run_episodes(agent, env, n_episodes, max_steps=10_000):
     return lengths
 
 
-q2_2 = "B"
+q2_2 = "C"
 q3_1 = " d "
-q3_2 = "b"
+q3_2 = "a"
 q3_3 = 10500.0

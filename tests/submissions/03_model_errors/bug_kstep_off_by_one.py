@@ -2,8 +2,8 @@
 
 import numpy as np
 
-q1_1 = "b"
-q2_1 = "b"
+q1_1 = "c"
+q2_1 = "a"
 q4_3 = "b"
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 q1_1 = "a"
-q2_1 = "a"
+q2_1 = "b"
 q4_3 = "d"
 
 

@@ -3,8 +3,8 @@ never-tried actions found through the model, matrix powers, a list from cumulati
 
 import numpy as np
 
-q1_1 = "B"
-q2_1 = " b "
+q1_1 = "C"
+q2_1 = " a "
 q4_3 = "(b)"
 
 

@@ -3,8 +3,8 @@ distributions), returned as a Python float; the bonus computed with numpy scalar
 
 import numpy as np
 
-q1_1 = "b"
-q2_1 = "b"
+q1_1 = "c"
+q2_1 = "a"
 q4_3 = "b"
 
 

@@ -3,8 +3,8 @@ batch, rewards accumulated with np.cumsum after the loop, answers in upper case.
 
 import numpy as np
 
-q1_1 = "B"
-q2_1 = "B"
+q1_1 = "C"
+q2_1 = "A"
 q4_3 = "B"
 
 
