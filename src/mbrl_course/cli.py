@@ -11,6 +11,7 @@
     mbrl-course written-pdf SUBS --assignment NN --out DIR   PDFs for Gradescope
     mbrl-course similarity SUBS --assignment NN copy check of graded code (mbrl_course.similarity)
     mbrl-course audit [--assignment NN] ...     mutation audit (mbrl_course.audit.cli:main)
+    mbrl-course budgets [NAME ...] [--runs 3]   measure the solution, write the time budgets
 
 `grade`, `run`, `merge`, `export` and `samples` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -47,8 +48,22 @@ DISPATCHED = {
         "main",
         "mutation-test the hidden tests (see `audit --help`)",
     ),
+    "budgets": (
+        "mbrl_course.measure",
+        "main",
+        "measure the solution's times and write solutions/NN/budgets.json (time budgets)",
+    ),
 }
-ACCEPTS_ROOT = {"run", "samples", "corpus-report", "review", "written-pdf", "similarity", "audit"}
+ACCEPTS_ROOT = {
+    "budgets",
+    "run",
+    "samples",
+    "corpus-report",
+    "review",
+    "written-pdf",
+    "similarity",
+    "audit",
+}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 
