@@ -404,14 +404,17 @@ def _grade(
     )
 
 
-def _frame_text(frame: StackFrame | None, cells: Sequence[tuple[int, str]]) -> str:
-    """```run_episodes` (code cell 7)``: a stopped frame as the student finds it ("" if unknown)."""
+def _frame_text(
+    frame: StackFrame | None, cells: Sequence[tuple[int, str]], line: bool = True
+) -> str:
+    """```run_episodes` (code cell 7, line 4)``: a stopped frame as the student finds it
+    (``""`` when unknown; without the line number when ``line`` is false)."""
     if frame is None:
         return ""
     numbers = {index: n for n, (index, _src) in enumerate(cells, start=1)}
     where = f"code cell {numbers[frame.cell]}" if frame.cell in numbers else f"cell {frame.cell}"
     name = "the cell's own code" if frame.function == "<module>" else f"`{frame.function}`"
-    return f"{name} ({where}, line {frame.line})"
+    return f"{name} ({where}, line {frame.line})" if line else f"{name} ({where})"
 
 
 def _timeout_notes(
@@ -422,7 +425,7 @@ def _timeout_notes(
     """One note per question whose tests timed out: where, how often, and what else ran."""
     notes = []
     for question, frames in stopped.items():
-        places = sorted({_frame_text(f, cells).split(", line")[0] + ")" for f in frames if f})
+        places = sorted({_frame_text(f, cells, line=False) for f in frames if f})
         where = f" in {', '.join(places)}" if places else ""
         n = len(frames)
         notes.append(f"{question} timed out{where} in {n} test{'s' if n != 1 else ''}")
