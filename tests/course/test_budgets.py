@@ -87,3 +87,24 @@ def test_the_innermost_notebook_frame_of_a_stack_dump_is_found() -> None:
     )
     assert innermost_cell_frame(dump) == StackFrame(15, 7, "run_episodes")
     assert innermost_cell_frame("garbage") is None
+
+
+def test_measuring_a_solution_times_every_test_and_graded_cell(tmp_path: Path) -> None:
+    """`mbrl-course budgets` grades the solution and records a time for each test case and each
+    executed code cell; a notebook that does not earn full marks is refused (wrong times)."""
+    import shutil
+
+    from mbrl_course.errors import BuildError
+    from mbrl_course.measure import measure
+
+    toy = Path(__file__).parent / "fixtures" / "toy"
+    ag = tmp_path / "toy"
+    shutil.copytree(toy / "autograder", ag)
+    shutil.copyfile(toy / "notebooks" / "solution.ipynb", ag / "toy.ipynb")
+    budgets = measure(ag, runs=1)
+    assert set(budgets.tests) == {f"{c.question}:{c.func.__name__}" for c in load_tests(ag)}
+    assert set(budgets.cells) == {str(n) for n in range(1, 10)}
+    assert all(s > 0 for s in [*budgets.tests.values(), *budgets.cells.values()])
+    shutil.copyfile(toy / "notebooks" / "blank.ipynb", ag / "toy.ipynb")
+    with pytest.raises(BuildError, match="must pass every test"):
+        measure(ag, runs=1)
