@@ -71,6 +71,7 @@ bench: setup
 	$(PY) bench/rpc.py
 	$(PY) bench/slurm.py
 	$(PY) bench/backup.py
+	$(PY) bench/hang.py
 
 # Mutation-test the hidden tests and grade the correct variants (about 30 min with 2 jobs);
 # writes audit/REPORT.md, audit/report.json and audit/SURVIVORS-*.md (commit them).

@@ -171,11 +171,13 @@ def make_otter_zip(ag_dir: Path, stage: Path, config: dict, zip_path: Path) -> N
             shutil.rmtree(ag_dir / package, ignore_errors=True)
 
 
-def rewrite_zip(src_zip: Path, dst_zip: Path, grading_config: bytes = b"") -> list[str]:
+def rewrite_zip(
+    src_zip: Path, dst_zip: Path, grading_config: bytes = b"", budgets: bytes = b""
+) -> list[str]:
     """Copy otter's zip deterministically, swapping in our run_autograder; return entry names.
 
     ``grading_config`` (the course options, :mod:`mbrl_course.grading_options`) is added as
-    ``mbrl_grading.json``.
+    ``mbrl_grading.json``; ``budgets`` (the measured time budgets) as ``budgets.json``.
     """
     entries: dict[str, bytes] = {}
     with zipfile.ZipFile(src_zip) as zf:
@@ -199,6 +201,8 @@ def rewrite_zip(src_zip: Path, dst_zip: Path, grading_config: bytes = b"") -> li
     entries["run_otter.py"] = RUN_OTTER.encode()
     if grading_config:
         entries[grading_options.GRADING_CONFIG_FILE] = grading_config
+    if budgets:
+        entries["budgets.json"] = budgets
     write_deterministic_zip(dst_zip, entries)
     return sorted(entries)
 

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import nbformat
 
+from mbrl_grader.budgets import BUDGETS_FILE
+
 from . import grading_options, points, student_folder
 from . import rubrics as written_rubrics
 from .autograder_zip import (  # noqa: F401 - re-exported for callers and tests
@@ -267,7 +269,15 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
         _copy_files(otter_ag / "mbrl_envs", ag_out / "mbrl_envs")
         for extra in ("otter_config.json", "requirements.txt"):
             shutil.copyfile(otter_ag / extra, ag_out / extra)
-        rewrite_zip(raw_zip, ag_out / f"{name}-autograder.zip", grading_options.zip_config(config))
+        budgets = master.parent / BUDGETS_FILE  # measured by `mbrl-course budgets`, committed
+        if budgets.is_file():
+            shutil.copyfile(budgets, ag_out / BUDGETS_FILE)
+        rewrite_zip(
+            raw_zip,
+            ag_out / f"{name}-autograder.zip",
+            grading_options.zip_config(config),
+            budgets.read_bytes() if budgets.is_file() else b"",
+        )
         (ag_out / written_rubrics.RUBRICS_FILE).write_text(
             written_rubrics.rubrics_json(rubrics, name), encoding="utf-8"
         )

@@ -13,6 +13,7 @@
     mbrl-course similarity SUBS --assignment NN copy check of graded code (mbrl_course.similarity)
     mbrl-course audit [--assignment NN] ...     mutation audit (mbrl_course.audit.cli:main)
     mbrl-course report --assignment NN          class report (mbrl_course.report.cli:main)
+    mbrl-course budgets [NAME ...] [--runs 3]   measure the solution, write the time budgets
 
 `grade`, `run`, `merge`, `export`, `backup` and `samples` are dispatched, with their arguments untouched, to modules imported lazily so
 that `build` and `validate` work on their own.
@@ -59,10 +60,23 @@ DISPATCHED = {
         "main",
         "class report of one assignment: scores, failed tests, rubric items (HTML + summary)",
     ),
+    "budgets": (
+        "mbrl_course.measure",
+        "main",
+        "measure the solution's times and write solutions/NN/budgets.json (time budgets)",
+    ),
 }
 ACCEPTS_ROOT = {
-    "run", "samples", "corpus-report", "review", "written-pdf", "similarity", "audit", "report"
-}  # fmt: skip
+    "budgets",
+    "run",
+    "samples",
+    "corpus-report",
+    "review",
+    "written-pdf",
+    "similarity",
+    "audit",
+    "report",
+}
 """Dispatched commands with their own --root option: a global --root is handed on to them."""
 
 

@@ -31,13 +31,27 @@ def demo_problems(
     if skipped is None:
         skipped = grade_notebook(notebook, autograder_dir, limits)
     run = grade_notebook(notebook, autograder_dir, limits, run_demos=True)
-    return compare(skipped, run)
+    return compare(skipped, run, demos)
 
 
-def compare(skipped: SubmissionResult, run: SubmissionResult) -> list[str]:
-    """The problems between a grading with demos skipped and one with demos run."""
+def compare(
+    skipped: SubmissionResult, run: SubmissionResult, demos: set[int] | frozenset[int] = frozenset()
+) -> list[str]:
+    """The problems between a grading with demos skipped and one with demos run.
+
+    A demo cell stopped by the graded cells' time budget (status ``timeout`` only because of
+    cells in ``demos``) is no difference: demos are never run when grading.
+    """
     problems = []
-    if skipped.status != run.status:
+    stopped = {e.get("cell") for e in run.cell_errors if e.get("type") == "CellTimeout"}
+    demo_timeout_only = (
+        run.status == "timeout"
+        and skipped.status == "graded"
+        and stopped
+        and stopped <= set(demos)
+        and not any(o.failure in ("timeout", "not_run") for o in run.outcomes)
+    )
+    if skipped.status != run.status and not demo_timeout_only:
         problems.append(
             f"grading status is {skipped.status} with demo cells skipped but {run.status} with "
             f"them run ({skipped.reason or run.reason})"

@@ -22,7 +22,8 @@ class ExpectationError(ValueError):
 
 
 def variant_expectation(variant: str, entry: object) -> dict:
-    """The checked expectation of one variant: ``{"fails": sorted keys}``.
+    """The checked expectation of one variant: ``{"fails": sorted keys}``, plus
+    ``"status": "timeout"`` for a variant whose code hangs (a test or cell stopped by its budget).
 
     Raises ExpectationError for entries that state points (the old format), miss ``fails``, or
     break the naming rule (``correct_*`` must fail nothing, ``bug_*`` must fail something).
@@ -37,7 +38,13 @@ def variant_expectation(variant: str, entry: object) -> dict:
         raise ExpectationError(f"{variant}: a correct variant must fail no test, lists {fails}")
     if variant.startswith("bug") and not fails:
         raise ExpectationError(f"{variant}: a bug variant must fail at least one test")
-    return {"fails": sorted(set(fails))}
+    status = entry.get("status", "graded")
+    if status not in ("graded", "timeout"):
+        raise ExpectationError(f"{variant}: status must be 'graded' or 'timeout', got {status!r}")
+    out: dict = {"fails": sorted(set(fails))}
+    if status != "graded":
+        out["status"] = status
+    return out
 
 
 def failed_keys(rec: GradeRecord) -> list[str]:

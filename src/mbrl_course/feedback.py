@@ -86,7 +86,8 @@ def render(
             "",
             {
                 "invalid": "Your submission could not be graded as handed in (see the note above).",
-                "timeout": "Grading stopped at the time limit: some code runs too long or never ends.",
+                "timeout": "Some of your code was stopped by a time limit (an infinite loop, or "
+                "much too slow; the note above says where). Everything that ran is graded.",
                 "error": "Grading failed for a reason outside your code's tests; ask your instructor.",
             }.get(record.status, ""),
         ]

@@ -81,11 +81,12 @@ LIMIT_OPTIONS = {
 }
 _LIMIT_HELP = {
     "timeout_s": "wall-clock limit per submission",
-    "cell_timeout_s": "limit for one notebook cell (a stuck cell is skipped, the rest is graded)",
-    "test_timeout_s": "limit for one test case",
+    "cell_timeout_s": "upper bound of a graded cell's budget (20x the solution's slowest cell, "
+    "at least 10 s; a stopped cell is skipped on re-runs, the rest is graded)",
+    "test_timeout_s": "a flat limit for every test case instead of its measured budget",
     "memory_mb": "memory limit of the student's process",
     "output_limit_chars": "printed output kept from the notebook",
-    "max_restarts": "restarts of a worker killed by the student's code",
+    "max_restarts": "re-runs of the notebook after the student's code killed or hung the worker",
 }
 
 
@@ -111,7 +112,7 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
     for option, (name, kind, unit) in LIMIT_OPTIONS.items():
         value = getattr(defaults, name)
         if value is None:
-            shown = f"max(120 s, timeout/3) = {defaults.effective_test_timeout():g} s"
+            shown = "the measured budgets: 20x the solution's time, at least 2 s"
         elif unit == "N":
             shown = str(value)
         else:

@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
     source, submission, results = root / "source", root / "submission", root / "results"
     results.mkdir(parents=True, exist_ok=True)
-    timeout = float(os.environ.get("MBRL_GRADING_TIMEOUT", "600"))
+    timeout = float(os.environ.get("MBRL_GRADING_TIMEOUT", Limits().timeout_s))
     config = read_grading_config(source)
     nb, note = find_notebook(submission, config.get("assignment_name"))
     if nb is None:

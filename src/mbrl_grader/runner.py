@@ -33,9 +33,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mbrl_grader.budgets import Budgets, load_budgets
 from mbrl_grader.results import Limits, Status, SubmissionResult, TestOutcome
 from mbrl_grader.sandbox import affinity, isolation
 from mbrl_grader.sandbox.client import (
+    StackFrame,
     StaleProxy,
     WorkerBroken,
     WorkerDied,
@@ -47,6 +49,10 @@ from mbrl_grader.staging import copy_mpl_cache, stage_support_files
 from mbrl_grader.testfiles import TestCase, load_tests, resolve_points, test_case  # noqa: F401
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+TIMEOUT_GRACE_S = 1.0
+"""After a test's budget the worker interrupts the student's code itself; the grader waits this
+much longer before it takes the worker for hung (code that swallows the interruption) and
+restarts it."""
 
 
 # --------------------------------------------------------------------------- inputs
@@ -106,6 +112,17 @@ def _seed_for(case: TestCase) -> int:
     return zlib.crc32(f"{case.question}/{case.name}".encode())
 
 
+def _failure_kind(e: BaseException) -> str:
+    """The :attr:`TestOutcome.failure` of an exception a test case raised."""
+    if isinstance(e, AssertionError):
+        return "assertion"
+    if isinstance(e, WorkerTimeout):
+        return "timeout"
+    if isinstance(e, (WorkerDied, WorkerBroken)):
+        return "crash"
+    return "error"
+
+
 def _failure_text(e: BaseException, case: TestCase) -> str:
     if isinstance(e, AssertionError):
         msg = str(e).strip() or ("A hidden test failed." if case.hidden else "A test failed.")
@@ -118,6 +135,9 @@ def _failure_text(e: BaseException, case: TestCase) -> str:
         )
     elif isinstance(e, WorkerTimeout):
         msg = "This test ran out of time (an infinite loop, or much too slow)."
+        where = getattr(e, "where", "")
+        if where:
+            msg = f"This test ran out of time in {where} (an infinite loop, or much too slow)."
     elif isinstance(e, WorkerBroken):
         msg = "Your code interfered with the grader's communication channel."
     else:
@@ -135,12 +155,20 @@ def grade_notebook(
     support_files: Sequence[str] = ("mbrl_envs",),
     hide_paths: Sequence[str | os.PathLike[str]] = (),
     run_demos: bool = False,
+    profile: dict[str, dict[str, float]] | None = None,
 ) -> SubmissionResult:
     """Grade one notebook: run it in the sandbox, then run every test case here with proxies.
 
-    ``limits.timeout_s`` bounds everything (status ``timeout`` when exceeded); ``cell_timeout_s``
-    bounds each notebook cell; each test case gets ``limits.effective_test_timeout()``, after
-    which the worker is restarted so the remaining tests still run.
+    ``limits.timeout_s`` bounds everything; each graded cell and each test case gets its time
+    budget (``autograder_dir/budgets.json``, :mod:`mbrl_grader.budgets`; ``test_timeout_s``
+    replaces the test budgets by a flat limit). A test that runs out of time is reported with
+    where the student's code was, the worker is restarted (cells stopped by their budget are
+    skipped on the re-run) and the remaining tests still run; status ``timeout`` says that
+    something was stopped, the score stands for everything that ran.
+
+    ``profile``, when given, is filled with the seconds each test case (``{"tests": {key: s}}``)
+    and each executed code cell (``{"cells": {code cell number: s}}``) took: the measurement
+    behind the budgets (``mbrl-course budgets``).
 
     Code cells tagged ``demo`` (cell metadata) are not run unless ``run_demos``: no grade depends
     on them (``validate`` proves it for the solution), and a student's broken code inside a demo
@@ -168,6 +196,7 @@ def grade_notebook(
         return SubmissionResult(
             Status.ERROR, f"no tests found in {ag_dir / 'tests'}", duration_s=time.monotonic() - t0
         )
+    budgets = load_budgets(ag_dir)
 
     with tempfile.TemporaryDirectory(prefix="mbrl-grade-") as tmp:
         private = Path(tmp)
@@ -191,11 +220,12 @@ def grade_notebook(
             limits=limits,
             stderr_path=str(private / "worker.stderr"),
             deadline=deadline,
+            cell_timeout=budgets.cell_limit(limits.cell_timeout_s),
         )
         session.skip |= demos
         with affinity.one_cpu():  # the grader and its worker take turns: one CPU for both
             try:
-                return _grade(session, cases, cells, t0, deadline, limits)
+                return _grade(session, cases, cells, t0, deadline, limits, budgets, profile)
             finally:
                 if session.client is not None:
                     session.client.close()
@@ -232,6 +262,8 @@ def _grade(
     t0: float,
     deadline: float,
     limits: Limits,
+    budgets: Budgets,
+    profile: dict[str, dict[str, float]] | None = None,
 ) -> SubmissionResult:
     t_exec = time.monotonic()
     demos_skipped = len(session.skip)
@@ -253,9 +285,14 @@ def _grade(
             "the sandbox worker failed to start: " + (first.detail or "no details")[-300:],
             duration_s=time.monotonic() - t0,
         )
+    if profile is not None:
+        numbers = {index: n for n, (index, _src) in enumerate(cells, start=1)}
+        profile["cells"] = {str(numbers[i]): t for i, t in run.cell_times.items() if i in numbers}
+        profile["tests"] = {}
     notes = [_relabel(note, cells) for note in session.notes]
     status = Status.GRADED
     outcomes: list[TestOutcome] = []
+    not_run = "the notebook could not run."
     if run.timed_out:
         status = Status.TIMEOUT
         notes.append("the notebook did not finish within the time limit")
@@ -267,57 +304,86 @@ def _grade(
     errors = [dict(e) for e in (run.errors or first.errors)]
     _describe_cell_errors(errors, cells)
     timeouts = [e for e in errors if e.get("type") == "CellTimeout"]
+    if session.hung_cells:
+        status = Status.TIMEOUT
     if timeouts:
-        labels = ", ".join(e.get("label", str(e.get("cell"))) for e in timeouts)
-        notes.append(
-            f"{labels} exceeded the per-cell time limit and {'was' if len(timeouts) == 1 else 'were'} stopped"
-        )
+        status = Status.TIMEOUT
+        for e in timeouts:
+            where = _cell_error_function(e)
+            notes.append(
+                f"{e.get('label', e.get('cell'))} exceeded the per-cell time limit"
+                + (f" in `{where}`" if where else "")
+                + " and was stopped (skipped when the notebook is re-run)"
+            )
     if run.output_chars > limits.output_limit_chars:
         notes.append(f"output truncated ({run.output_chars} characters printed)")
 
     t_tests = time.monotonic()
     rpc_calls = 0
-    test_timeout = limits.effective_test_timeout()
+    stopped: dict[str, list[StackFrame | None]] = {}  # question -> where each timeout stopped
+    deadline_noted = run.timed_out
     for case in cases:
         client = session.client
-        if status == Status.TIMEOUT or client is None or time.monotonic() >= deadline:
-            if time.monotonic() >= deadline and status != Status.TIMEOUT:
-                status = Status.TIMEOUT
+        out_of_time = run.timed_out or time.monotonic() >= deadline
+        if out_of_time or client is None:
+            if out_of_time and not deadline_noted:
                 notes.append("grading time limit reached before all tests ran")
-            why = (
-                "time limit reached." if status == Status.TIMEOUT else "the notebook could not run."
-            )
-            outcomes.append(_outcome(case, False, "Not run: " + why))
+                deadline_noted, status = True, Status.TIMEOUT
+            why = "time limit reached." if out_of_time else not_run
+            outcomes.append(_outcome(case, False, "Not run: " + why, "not_run"))
             continue
-        client.begin_test(min(deadline, time.monotonic() + test_timeout))
+        key = f"{case.question}:{getattr(case.func, '__name__', case.name)}"
+        budget = (
+            float(limits.test_timeout_s)
+            if limits.test_timeout_s is not None
+            else budgets.test_limit(key)
+        )
+        client.begin_test(min(deadline, time.monotonic() + budget + TIMEOUT_GRACE_S))
         before = client.rpc_count
+        t_case = time.monotonic()
         try:
-            client.reseed(_seed_for(case))
+            client.reseed(_seed_for(case), min(budget, deadline - time.monotonic()))
             params = list(inspect.signature(case.func).parameters)
             kwargs = {p: (GlobalsView(client) if p == "env" else client.lookup(p)) for p in params}
             case.func(**kwargs)
         except (WorkerDied, WorkerTimeout, WorkerBroken) as e:
             rpc_calls += client.rpc_count - before
-            outcomes.append(_outcome(case, False, _failure_text(e, case)))
+            if isinstance(e, WorkerTimeout):
+                frame = client.stopped_at
+                stopped.setdefault(case.question, []).append(frame)
+                e.where = _frame_text(frame, cells)  # type: ignore[attr-defined]
+            outcomes.append(_outcome(case, False, _failure_text(e, case), _failure_kind(e)))
             what = {
                 "WorkerDied": "ended the process",
                 "WorkerTimeout": "timed out",
                 "WorkerBroken": "corrupted the channel",
             }[type(e).__name__]
-            if session.restart():
+            if not session.restart():
+                notes.append(f"test {case.name} {what}; the notebook could not be re-run")
+                not_run = "the notebook's process could not be restarted after an earlier test."
+            elif not isinstance(e, WorkerTimeout):
                 notes.append(f"test {case.name} {what}; the notebook was re-run")
-            else:
-                notes.append(f"test {case.name} {what}; no restarts left")
             continue
         except StaleProxy as e:
-            outcomes.append(_outcome(case, False, f"StaleProxy: {e}"))
+            outcomes.append(_outcome(case, False, f"StaleProxy: {e}", "error"))
         except Exception as e:
-            outcomes.append(_outcome(case, False, _failure_text(e, case)))
+            outcomes.append(_outcome(case, False, _failure_text(e, case), _failure_kind(e)))
         else:
             outcomes.append(_outcome(case, True, ""))
         rpc_calls += client.rpc_count - before
+        if client.timed_out:  # the worker interrupted the student's code at the budget
+            frame = client.stopped_at
+            stopped.setdefault(case.question, []).append(frame)
+            stop = WorkerTimeout("the test ran out of time")
+            stop.where = _frame_text(frame, cells)  # type: ignore[attr-defined]
+            outcomes[-1] = _outcome(case, False, _failure_text(stop, case), "timeout")
+        if profile is not None:
+            profile["tests"][key] = time.monotonic() - t_case
     timings["tests_s"] = time.monotonic() - t_tests
     timings["rpc_calls"] = float(rpc_calls)
+    if stopped:
+        status = Status.TIMEOUT
+        notes += _timeout_notes(stopped, cells, outcomes)
 
     _apply_all_or_nothing(outcomes, cases)
     raised = [e for e in errors if e.get("type") != "CellTimeout"]
@@ -338,6 +404,49 @@ def _grade(
     )
 
 
+def _frame_text(
+    frame: StackFrame | None, cells: Sequence[tuple[int, str]], line: bool = True
+) -> str:
+    """```run_episodes` (code cell 7, line 4)``: a stopped frame as the student finds it
+    (``""`` when unknown; without the line number when ``line`` is false)."""
+    if frame is None:
+        return ""
+    numbers = {index: n for n, (index, _src) in enumerate(cells, start=1)}
+    where = f"code cell {numbers[frame.cell]}" if frame.cell in numbers else f"cell {frame.cell}"
+    name = "the cell's own code" if frame.function == "<module>" else f"`{frame.function}`"
+    return f"{name} ({where}, line {frame.line})" if line else f"{name} ({where})"
+
+
+def _timeout_notes(
+    stopped: dict[str, list[StackFrame | None]],
+    cells: Sequence[tuple[int, str]],
+    outcomes: list[TestOutcome],
+) -> list[str]:
+    """One note per question whose tests timed out: where, how often, and what else ran."""
+    notes = []
+    for question, frames in stopped.items():
+        places = sorted({_frame_text(f, cells, line=False) for f in frames if f})
+        where = f" in {', '.join(places)}" if places else ""
+        n = len(frames)
+        notes.append(f"{question} timed out{where} in {n} test{'s' if n != 1 else ''}")
+    not_run = any(o.failure == "not_run" for o in outcomes)
+    notes.append(
+        "the tests that had not run when time ran out earned nothing"
+        if not_run
+        else "every other question was graded"
+    )
+    return notes
+
+
+_CELL_WHERE = re.compile(r"cell \d+, line \d+, in ([A-Za-z_][A-Za-z0-9_<>]*)")
+
+
+def _cell_error_function(error: dict[str, Any]) -> str:
+    """The function a cell error's innermost cell frame was in ("" for the cell's own code)."""
+    m = _CELL_WHERE.match(str(error.get("where", "")))
+    return m.group(1) if m and m.group(1) != "<module>" else ""
+
+
 def _relabel(note: str, cells: Sequence[tuple[int, str]]) -> str:
     """Rewrite a session note's ``cell N`` (notebook index) into the student's code cell label."""
     match = re.match(r"cell (\d+) (.*)", note)
@@ -346,7 +455,7 @@ def _relabel(note: str, cells: Sequence[tuple[int, str]]) -> str:
     return f"{code_cell_label(cells, int(match.group(1)))} {match.group(2)}"
 
 
-def _outcome(case: TestCase, passed: bool, message: str) -> TestOutcome:
+def _outcome(case: TestCase, passed: bool, message: str, failure: str = "") -> TestOutcome:
     return TestOutcome(
         question=case.question,
         name=case.name,
@@ -356,6 +465,7 @@ def _outcome(case: TestCase, passed: bool, message: str) -> TestOutcome:
         passed=passed,
         message=message,
         test=getattr(case.func, "__name__", ""),
+        failure="" if passed else failure,
     )
 
 

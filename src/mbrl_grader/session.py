@@ -1,7 +1,9 @@
 """The worker session of one grading: run the notebook, restart (bounded) when the student's
-code kills the worker, skipping the cell that did.
+code kills or hangs the worker, skipping the cells that did.
 
-Why its own module: restarts and skipped cells are the runner's only stateful part.
+Why its own module: restarts and skipped cells are the runner's only stateful part. A cell
+stopped by its time budget is skipped on every re-run (re-running it would cost its budget
+again, for a cell that did not finish the first time either).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Session:
         limits: Limits,
         stderr_path: str,
         deadline: float,
+        cell_timeout: float | None = None,
     ) -> None:
         self.kw = dict(
             cells=cells,
@@ -35,13 +38,15 @@ class Session:
             keep=keep,
             probes=probes,
             memory_mb=limits.memory_mb,
-            cell_timeout=limits.cell_timeout_s,
+            cell_timeout=limits.cell_timeout_s if cell_timeout is None else cell_timeout,
             output_limit=limits.output_limit_chars,
             cpu_seconds=int(limits.timeout_s) + 5,
             stderr_path=stderr_path,
         )
         self.deadline, self.max_restarts = deadline, limits.max_restarts
         self.skip: set[int] = set()
+        self.hung_cells: set[int] = set()
+        """Cells killed for ignoring their time limit (skipped since; status ``timeout``)."""
         self.notes: list[str] = []
         self.restarts = 0
         self.client: WorkerClient | None = None
@@ -56,6 +61,11 @@ class Session:
             run = client.run_notebook(self.deadline)
             if self.first_run is None:
                 self.first_run = run
+            self.skip |= {
+                e["cell"]
+                for e in run.errors
+                if e.get("type") == "CellTimeout" and type(e.get("cell")) is int
+            }
             if run.ready or run.timed_out:
                 self.client, self.run = client, run
                 return run
@@ -64,6 +74,8 @@ class Session:
                 self.client, self.run = client, run
                 return run
             what = "ended the process" if run.died_in_cell is not None else "hung past its limit"
+            if run.died_in_cell is None:
+                self.hung_cells.add(bad)
             self.notes.append(f"cell {bad} {what} and was skipped")
             self.skip.add(bad)
             self.restarts += 1

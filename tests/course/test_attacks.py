@@ -91,7 +91,8 @@ ATTACKS = sorted(n for n in EXPECTED if n.startswith("attack_"))
 def test_attack_earns_only_its_honest_score(graded, name: str) -> None:
     """Every attack notebook gets exactly its honest total, and no hidden material leaks."""
     res = graded(name)
-    assert res.status == "graded", res.reason
+    stopped = name in ("attack_infinite_loop", "attack_stubborn_loop")  # by a time limit
+    assert res.status == ("timeout" if stopped else "graded"), res.reason
     assert res.score == EXPECTED[name], [(o.name, o.message[:200]) for o in res.outcomes]
     assert res.possible == 10.0
     text = _all_text(res)

@@ -17,7 +17,8 @@ COMMITTED = samples.load(REPO / "samples")
 
 @pytest.mark.parametrize("name", sorted(COMMITTED))
 def test_quick_selection_has_one_sample_of_each_kind(name: str) -> None:
-    """Per notebook: one correct, one buggy, one malformed, one hostile sample, no endless loop."""
+    """Per notebook: one correct, one buggy, one malformed, one hostile sample, nothing that
+    hangs (the endless loop and the bug_hang_* variants cost their time budgets)."""
     full = COMMITTED[name]
     picked = samples.quick_selection({name: full})[name]
     files = sorted(picked.expected)
@@ -29,6 +30,7 @@ def test_quick_selection_has_one_sample_of_each_kind(name: str) -> None:
     assert picked.expected["invalid_json.ipynb"]["status"] == "invalid"
     assert picked.expected[correct[0]]["fails"] == [] and picked.expected[buggy[0]]["fails"]
     assert "infinite_loop.ipynb" not in files
+    assert all(picked.expected[f]["status"] != "timeout" for f in files)  # no hang variant
     assert all(picked.expected[f] == full.expected[f] for f in files)
     if any(f.startswith("attack_") for f in full.expected):
         assert hostile[0].startswith("attack_")

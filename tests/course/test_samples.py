@@ -168,12 +168,20 @@ def test_compare_names_the_tests_that_behave_unexpectedly():
         ("correct_x", {"fails": ["q1:test_a"]}, "must fail no test"),
         ("bug_x", {"fails": []}, "must fail at least one"),
         ("bug_x", {"fails": ["q1 - 1"]}, "look like"),
+        ("bug_x", {"fails": ["q1:test_a"], "status": "error"}, "'graded' or 'timeout'"),
     ],
 )
 def test_expectations_that_break_the_format_are_refused(variant, entry, problem):
     """Point totals, a failing correct variant or a bug that fails nothing are authoring errors."""
     with pytest.raises(samples.ExpectationError, match=problem):
         samples.variant_expectation(variant, entry)
+
+
+def test_a_hanging_variant_expects_status_timeout():
+    """A variant that hangs states status timeout; a plain one keeps the default (graded)."""
+    entry = {"fails": ["q1:test_a"], "status": "timeout"}
+    assert samples.variant_expectation("bug_x", entry)["status"] == "timeout"
+    assert "status" not in samples.variant_expectation("bug_x", {"fails": ["q1:test_a"]})
 
 
 @pytest.mark.slow
@@ -256,7 +264,7 @@ def test_real_samples_grade_as_expected(name, tmp_path):
     """Every sample of a real assignment passes and fails exactly the tests it is expected to."""
     corpora = samples.generate(REPO, only=[name], out_root=tmp_path)
     for exp in corpora[name].expected.values():
-        if exp.get("status") == "timeout":  # the loop sample: 3 s prove the limit as well as 20
+        if "timeout" in exp:  # the loop sample: 3 s prove the limit as well as 20
             exp["timeout"] = 3.0
     settings = Settings(autograders=find_autograders(REPO / "autograder"), limits=Limits(), jobs=2)
     records = grade_batch(samples.jobs_for(corpora), settings, progress=False)

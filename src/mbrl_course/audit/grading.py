@@ -73,7 +73,8 @@ def run_job(job: Job) -> JobResult:
     timed_out = [
         o.key
         for o in result.outcomes
-        if not o.passed and any(m in o.message for m in TIMEOUT_MARKERS)
+        if not o.passed
+        and (o.failure in ("timeout", "not_run") or any(m in o.message for m in TIMEOUT_MARKERS))
     ]
     if result.status == "timeout" and not timed_out:
         timed_out = failed or ["(notebook)"]

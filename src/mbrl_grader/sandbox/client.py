@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import ctypes
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -81,6 +82,59 @@ class NotebookRun:
     timed_out: bool = False
     output_chars: int = 0
     detail: str = ""
+    cell_times: dict[int, float] = field(default_factory=dict)
+    """Seconds each executed cell took (measured here, from the worker's cell events)."""
+
+
+@dataclass(frozen=True)
+class StackFrame:
+    """Where the student's code was when it was stopped: a notebook cell, a line, a function."""
+
+    cell: int
+    line: int
+    function: str
+
+
+_FRAME_RE = re.compile(r'File "<cell (\d+)>", line (\d+) in ([A-Za-z_][A-Za-z0-9_<>.]{0,80})')
+STACK_MARKER = b"most recent call first"
+
+
+def innermost_cell_frame(dump: str) -> StackFrame | None:
+    """The innermost frame of a faulthandler dump that belongs to a notebook cell (or None).
+
+    The dump comes from the untrusted worker: it is only parsed as text, and only a cell number,
+    a line number and an identifier are kept.
+    """
+    blocks = dump.split("most recent call first")
+    if len(blocks) < 2:
+        return None
+    for line in blocks[-1].splitlines():  # faulthandler lists the innermost frame first
+        m = _FRAME_RE.search(line)
+        if m:
+            return StackFrame(int(m.group(1)), int(m.group(2)), m.group(3))
+    return None
+
+
+_TB_RE = re.compile(r"cell (\d+), line (\d+), in ([A-Za-z_][A-Za-z0-9_<>.]{0,80})")
+
+
+def _frame_from_tb(tb: list[str]) -> StackFrame | None:
+    """The innermost cell frame of a worker error's traceback lines (``cell N, line L, in f``)."""
+    for line in reversed(tb):
+        m = _TB_RE.match(line)
+        if m:
+            return StackFrame(int(m.group(1)), int(m.group(2)), m.group(3))
+    return None
+
+
+def _worker_pid(pid: int) -> int:
+    """The worker's Python process: ``unshare --fork``'s child, or ``pid`` itself."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+    except (OSError, ValueError):
+        children = []
+    return children[0] if children else pid
 
 
 def clean_env(workdir: str) -> dict[str, str]:
@@ -141,6 +195,10 @@ class WorkerClient:
         self.rpc_count = 0
         self.methods: dict[tuple[int, str], str] = {}
         """``(handle, name) -> description`` of student attributes seen to be bound methods."""
+        self.stopped_at: StackFrame | None = None
+        """Where the student's code was when the current test ran out of time (None: unknown)."""
+        self.timed_out = False
+        """Whether the current test's budget interrupted the student's code."""
 
     # ------------------------------------------------------------------ process
     def start(self) -> None:
@@ -210,6 +268,36 @@ class WorkerClient:
                     pass
             self.ch = None
 
+    def where_stuck(self, wait: float = 1.0) -> StackFrame | None:
+        """Ask the worker for its Python stack (SIGUSR1: faulthandler writes it to the worker's
+        stderr file) and return the innermost notebook-cell frame, before the worker is killed.
+
+        Why: "q1_3 timed out in `run_episodes` (code cell 7)" tells a student where to look.
+        """
+        if self.proc is None or self.proc.poll() is not None:
+            return None
+        try:
+            size = os.path.getsize(self.stderr_path)
+            os.kill(_worker_pid(self.proc.pid), signal.SIGUSR1)
+        except OSError:
+            return None
+        end = time.monotonic() + wait
+        while time.monotonic() < end:
+            time.sleep(0.05)
+            try:
+                with open(self.stderr_path, "rb") as f:
+                    f.seek(size)
+                    dump = f.read(64 * 1024)
+            except OSError:
+                return None
+            if STACK_MARKER in dump:
+                time.sleep(0.05)  # the dump is written frame by frame
+                with open(self.stderr_path, "rb") as f:
+                    f.seek(size)
+                    dump = f.read(64 * 1024)
+                return innermost_cell_frame(dump.decode("utf-8", "replace"))
+        return None
+
     def close(self) -> None:
         """Ask the worker to exit, then make sure it is gone."""
         if self.ch is not None:
@@ -225,6 +313,7 @@ class WorkerClient:
         run = NotebookRun()
         assert self.ch is not None
         current: int | None = None
+        started = time.monotonic()
         cell_deadline = min(deadline, time.monotonic() + 60)
         first = True
         while True:
@@ -256,8 +345,10 @@ class WorkerClient:
                     return run
                 run.report = msg["report"]
                 continue
+            if ev in ("cell", "ready") and current is not None:
+                run.cell_times[current] = time.monotonic() - started
             if ev == "cell" and type(msg.get("i")) is int:
-                current = msg["i"]
+                current, started = msg["i"], time.monotonic()
                 cell_deadline = min(deadline, time.monotonic() + self.cell_timeout + grace)
             elif ev == "ready":
                 errs = msg.get("errors")
@@ -343,6 +434,7 @@ class WorkerClient:
                 else:
                     raise ProtocolError("unexpected message")
         except ChannelTimeout as e:
+            self.stopped_at = self.where_stuck()
             self.kill()
             raise WorkerTimeout("the test ran out of time") from e
         except ChannelClosed as e:
@@ -365,6 +457,9 @@ class WorkerClient:
             raise WorkerBroken("malformed error reply")
         tb = err.get("tb")
         tb = [str(x)[:300] for x in tb[:4]] if type(tb) is list else []
+        if err.get("type") == "CellTimeout" and self.stopped_at is None:
+            self.stopped_at = _frame_from_tb(tb)
+            self.timed_out = True
         raise StudentCodeError(
             where, str(err.get("type", "Exception"))[:100], str(err.get("msg", ""))[:1500], tb
         )
@@ -376,6 +471,7 @@ class WorkerClient:
         global) and used to answer another test.
         """
         self.deadline = deadline
+        self.stopped_at, self.timed_out = None, False
         self.refs.clear()
         self.ref_ids.clear()
 
@@ -386,9 +482,12 @@ class WorkerClient:
             return Missing(name)
         return self._result(reply, f"`{name}`")
 
-    def reseed(self, seed: int) -> None:
-        """Seed the student's random, np.random and unseeded default_rng for one test."""
-        self._result(self.request({"op": "reseed", "seed": int(seed)}), "reseed")
+    def reseed(self, seed: int, budget: float = 0.0) -> None:
+        """Seed the student's random, np.random and unseeded default_rng for one test, and
+        give the worker the test's time budget (0: none), after which it interrupts the
+        student's code itself (the grader's own deadline is only the backstop)."""
+        msg = {"op": "reseed", "seed": int(seed), "budget": float(budget)}
+        self._result(self.request(msg), "reseed")
 
     def ping(self) -> None:
         """Round trip with no work (used to measure RPC overhead)."""

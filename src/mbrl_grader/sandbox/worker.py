@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import faulthandler
 import importlib.machinery
 import importlib.util
 import io
@@ -22,6 +23,7 @@ import os
 import random
 import signal
 import sys
+import time
 import traceback
 import types
 from collections.abc import Callable
@@ -268,7 +270,9 @@ class Worker:
         self.refs: dict[int, RemoteRef] = {}
         self.seed = [0, 0]
         self.sink = _Sink()
-        self.call_timeout = 0.0
+        self.test_deadline: float | None = None
+        """When the current test's budget ends (monotonic clock); None: no budget."""
+        self.depth = 0
 
     # ---- codec
     def _to_ref(self, obj: Any) -> dict[str, Any]:
@@ -340,6 +344,9 @@ class Worker:
         while True:
             msg = self.ch.recv()
             if msg.get("t") == "rep":
+                if _Shield.pending:  # the budget ran out while the grader answered
+                    _Shield.pending = False
+                    raise CellTimeout("time limit exceeded")
                 if msg.get("ok"):
                     return self.dec(msg.get("v"))
                 err = msg.get("err") or {}
@@ -359,6 +366,12 @@ class Worker:
                 return
             if op == "reseed":
                 self.reseed(int(msg.get("seed", 0)))
+                budget = msg.get("budget")
+                self.test_deadline = (
+                    time.monotonic() + float(budget)
+                    if type(budget) in (int, float) and budget > 0
+                    else None
+                )
                 self.reply(True, None)
                 return
             if op == "ping":
@@ -408,8 +421,14 @@ class Worker:
         self.reply(True, value)
 
     def _guarded(self, fn: Callable[[], Any]) -> Any:
-        if self.call_timeout > 0:
-            signal.setitimer(signal.ITIMER_REAL, self.call_timeout, 0.5)
+        """Run student code for a test: errors become replies, the test's budget interrupts it.
+
+        The budget (sent with ``reseed``) arms ``SIGALRM`` for the time the test has left, so a
+        hang raises :class:`CellTimeout` inside the student's code and the worker answers with
+        where it was: no restart is needed. Nested calls (student code -> grader object ->
+        student code) keep the outer timer armed.
+        """
+        armed = self._arm()
         try:
             return fn()
         except ChannelClosed:
@@ -417,8 +436,25 @@ class Worker:
         except BaseException as e:  # noqa: B036 - student code may raise anything
             raise _StudentError(_exc_info(e)) from None
         finally:
-            if self.call_timeout > 0:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+            if armed:
+                self._disarm()
+
+    def _arm(self) -> bool:
+        if self.test_deadline is None:
+            return False
+        self.depth += 1
+        left = max(0.001, self.test_deadline - time.monotonic())
+        signal.setitimer(signal.ITIMER_REAL, left, 0.5)
+        return True
+
+    def _disarm(self) -> None:
+        self.depth -= 1
+        if self.depth > 0 and self.test_deadline is not None:
+            left = max(0.001, self.test_deadline - time.monotonic())
+            signal.setitimer(signal.ITIMER_REAL, left, 0.5)
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            _Shield.pending = False
 
     def reseed(self, seed: int) -> None:
         self.seed[:] = [seed, 0]
@@ -507,7 +543,35 @@ def _install_rng(w: Worker) -> None:
     np.random.default_rng = default_rng  # type: ignore[assignment]
 
 
+class _Shield:
+    """While the worker reads or writes its channel, a timer only marks the timeout pending.
+
+    Why: an exception raised half-way through a frame, or between a callback request and its
+    reply, would desynchronise the protocol; the timeout is raised when the reply has been read
+    (:meth:`Worker.callback`), or by the timer's next tick once the student's code runs again.
+    """
+
+    depth = 0
+    pending = False
+
+
+def _shielded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` (a channel operation) run with the time-limit signal deferred."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _Shield.depth += 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _Shield.depth -= 1
+
+    return run
+
+
 def _alarm(signum: int, frame: Any) -> None:
+    if _Shield.depth:
+        _Shield.pending = True
+        return
     raise CellTimeout("time limit exceeded")
 
 
@@ -534,7 +598,10 @@ def run_cells(w: Worker, cells: list[list[Any]], skip: set[int], cell_timeout: f
         except BaseException as e:  # noqa: B036
             signal.setitimer(signal.ITIMER_REAL, 0)
             info = _exc_info(e)
-            errors.append({"cell": idx, "type": info["type"], "msg": info["msg"][:500]})
+            error = {"cell": idx, "type": info["type"], "msg": info["msg"][:500]}
+            if info["tb"]:
+                error["where"] = info["tb"][-1]  # innermost cell frame: "cell N, line L, in f: .."
+            errors.append(error)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         plt = _pyplot_in_use()
@@ -590,10 +657,14 @@ def main(argv: list[str] | None = None) -> None:
     builtins.display = lambda *a, **k: None  # type: ignore[attr-defined]
     builtins.get_ipython = lambda: _IPythonStub()  # type: ignore[attr-defined]
 
+    ch.send = _shielded(ch.send)  # type: ignore[method-assign]
+    ch.recv = _shielded(ch.recv)  # type: ignore[method-assign]
     w = Worker(ch)
     _install_rng(w)
     w.reseed(0)
     signal.signal(signal.SIGALRM, _alarm)
+    # the grader asks "where is the student's code?" before it kills a worker that timed out
+    faulthandler.register(signal.SIGUSR1, file=2, all_threads=False)
     if level != "namespaces":
         isolation.install_best_effort(hidden, [*keep, workdir])
     sys.stdout = sys.stderr = w.sink
@@ -601,7 +672,6 @@ def main(argv: list[str] | None = None) -> None:
     errors = run_cells(
         w, cells, {int(i) for i in init.get("skip", [])}, float(init.get("cell_timeout", 60.0))
     )
-    w.call_timeout = float(init.get("call_timeout", 0.0))
     ch.send({"t": "ev", "ev": "ready", "errors": errors[:200], "output_chars": w.sink.count})
     w.serve_forever()
 
