@@ -347,7 +347,8 @@ class GradebookDB:
                 ),
             )
             con.executemany(
-                "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO outcomes (submission_id, seq, question, name, test, hidden, points, "
+                "max_points, passed, message, failure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         submission_id,
@@ -360,6 +361,7 @@ class GradebookDB:
                         float(o.max_points),
                         int(o.passed),
                         o.message,
+                        o.failure,
                     )
                     for k, o in enumerate(result.outcomes)
                 ],
@@ -417,12 +419,12 @@ class GradebookDB:
                 else self._con.execute(sql + " WHERE assignment = ?", (assignment,)).fetchall()
             )
             outcomes: dict[str, list[TestOutcome]] = {}
-            for sid, q, name, test, hidden, pts, mx, passed, msg in self._con.execute(
+            for sid, q, name, test, hidden, pts, mx, passed, msg, failure in self._con.execute(
                 "SELECT submission_id, question, name, test, hidden, points, max_points, passed, "
-                "message FROM outcomes ORDER BY submission_id, seq"
+                "message, failure FROM outcomes ORDER BY submission_id, seq"
             ):
                 outcomes.setdefault(sid, []).append(
-                    TestOutcome(q, name, bool(hidden), pts, mx, bool(passed), msg, test)
+                    TestOutcome(q, name, bool(hidden), pts, mx, bool(passed), msg, test, failure)
                 )
         out = []
         for sid, asg, src, sha, digest, st, reason, cells, dur, tim, secs, when, iso in rows:

@@ -119,10 +119,17 @@ def _migration_3(con: sqlite3.Connection) -> None:
     )
 
 
+def _migration_4(con: sqlite3.Connection) -> None:
+    """Test outcomes keep their typed failure (``TestOutcome.failure``: ``timeout``, ``error``,
+    ...), so a stored row still says which tests timed out; older rows read back as ``""``."""
+    con.execute("ALTER TABLE outcomes ADD COLUMN failure TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 )
 """Ordered: ``MIGRATIONS[k]`` takes a file from version ``k`` to ``k + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)

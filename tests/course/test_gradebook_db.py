@@ -148,7 +148,7 @@ def test_upgrade_from_version_1_keeps_data(tmp_path):
     )
     con.close()
     with GradebookDB.open(path) as db:
-        assert db.schema_version() == G.SCHEMA_VERSION == 3
+        assert db.schema_version() == G.SCHEMA_VERSION == 4
         [stored] = db.submissions()
         assert stored.result.isolation == {} and stored.result.status == Status.GRADED
         score = db.manual_score("s1.ipynb", "q4")
@@ -174,12 +174,39 @@ def test_upgrade_from_version_2_stamps_scores_with_the_answer_stored_now(tmp_pat
     )
     con.close()
     with GradebookDB.open(path) as db:
-        assert db.schema_version() == 3
+        assert db.schema_version() == 4
         score = db.manual_score("s1.ipynb", "q4")
         assert score.answer_sha256 == G.answer_digest("Old answer.") and score.points == 2
         assert db.changed_answers(A) == set() and not db.written_answers(A, "q4")[0].needs_review
         record(db, "s1.ipynb", written={"q4": ("ok", "New answer.")})
         assert db.changed_answers(A) == {("s1.ipynb", "q4")}
+
+
+def test_typed_failures_survive_the_round_trip(tmp_path):
+    """A stored outcome keeps its failure kind (a timeout stays a timeout in the gradebook), and
+    a version-3 file's outcomes read back with no kind."""
+    path = tmp_path / "v3.sqlite"
+    con = sqlite3.connect(path, isolation_level=None)
+    assert G.migrate(con, target=3) == 3
+    con.execute(
+        "INSERT INTO submissions (id, assignment, content_sha256, autograder_digest, status, "
+        "graded_at) VALUES ('old.ipynb', ?, 'sha', 'dig', 'graded', '2026-01-01T00:00:00+00:00')",
+        (A,),
+    )
+    con.execute(
+        "INSERT INTO outcomes VALUES ('old.ipynb', 0, 'q1', 'q1 - 1', 't', 0, 0, 1, 0, 'slow')"
+    )
+    con.close()
+    res = result()
+    res.outcomes.append(
+        TestOutcome("q3", "q3 - 1", True, 0.0, 1.0, False, "ran out of time", "t3", "timeout")
+    )
+    with GradebookDB.open(path) as db:
+        record(db, "new.ipynb", res=res)
+        stored = {s.submission_id: s.result.outcomes for s in db.submissions()}
+    assert [o.failure for o in stored["old.ipynb"]] == [""]
+    assert stored["new.ipynb"][-1].failure == "timeout"
+    assert stored["new.ipynb"][-1] == res.outcomes[-1]
 
 
 def test_changed_answer_keeps_its_score_flagged_until_saved_again(db):
