@@ -116,3 +116,39 @@ def test_behaviour_labels_never_reach_students(name: str) -> None:
     """`# behaviour:` labels live in solution code only: the student notebook has none."""
     student = nbformat.read(REPO / "assignments" / name / f"{name}.ipynb", as_version=4)
     assert not any("# behaviour:" in c.source for c in student.cells)
+
+
+def test_report_lists_misdiagnoses_stray_charges_contradictions_and_undeclared() -> None:
+    """REPORT.md names each misdiagnosed mutant, each extra charge, contradiction and gap."""
+    from mbrl_course.audit import report
+
+    details = [
+        {"id": "m1", "behaviour": "f/a", "diagnosed": False, "failed": ["q1:t2"], "stray": []},
+        {"id": "m2", "behaviour": "f/a", "diagnosed": True, "failed": ["q1:t1", "q1:t2"],
+         "stray": ["q1:t2"]},
+    ]  # fmt: skip
+    section = {
+        "questions": [],
+        "mutants": 2,
+        "seconds": 1.0,
+        "survivors": [],
+        "errors": [],
+        "killed_elsewhere": [],
+        "equivalent": [],
+        "stale_equivalents": [],
+        "variants": [],
+        "notes": [],
+        "diagnosis": [
+            {"question": "q1", "killed": 2, "diagnosed": 1, "accuracy": 0.5, "charged_once": 0}
+        ],
+        "details": details,
+        "declarations": {"q1:t1": ["f/a"], "q1:t2": ["f/b"], "q1:t3": None},
+        "undeclared": ["q1:t3"],
+        "unknown_behaviours": {"q1:t2": ["g"]},
+        "contradictions": [{"id": "m2", "test": "q1:t1", "phrase": "should be 1; yours is 1"}],
+    }
+    text = "\n".join(report.assignment_markdown("00_toy", section))
+    assert "| q1 | 2 | 1 | 50.0% | 0 |" in text
+    assert "`m1` breaks `f/a`; fails q1:t2 (f/b)" in text
+    assert "`m2` breaks `f/a`; also fails q1:t2 (f/b)" in text
+    assert '"should be 1; yours is 1"' in text and "- q1:t3" in text and "- q1:t2: g" in text

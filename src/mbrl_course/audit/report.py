@@ -319,6 +319,8 @@ def report_markdown(report: dict[str, Any]) -> str:
         "node of a graded definition's solution code and is graded with the real trusted runner;",
         "a mutant is *killed* when a test of its question fails. Equivalent mutants (no behaviour",
         "change) are listed with their reason in `audit/NN_topic.equivalent.yaml` and count apart.",
+        "*Diagnosed at the right place*: a failing test declares (`Checks:`) the behaviour the",
+        "mutant changed; per question in each assignment's diagnosis table.",
         "",
         f"Input digest: `{report.get('digest', '')}`",
         "",
