@@ -8,7 +8,10 @@ points = 4
 @test_case(points=0, hidden=False, 
     success_message="Public checks of update passed (four updates, shapes and values). The grade also checks longer sequences of updates and the estimates they give.")
 def test_update_public(TabularModel):
-    """Three updates, two on the same pair, leave the documented counts and reward sums."""
+    """Three updates, two on the same pair, leave the documented counts and reward sums.
+
+    Checks: TabularModel.update
+    """
     import numpy as np
     m = TabularModel(4, 2)
     m.update(0, 1, 1.0, 3)

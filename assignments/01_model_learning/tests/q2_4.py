@@ -8,7 +8,10 @@ points = 4
 @test_case(points=0, hidden=False, 
     success_message="Public checks of sample_experienced passed (empty model, one pair 200 times, three pairs 900 times). The grade also checks more pairs, very unequal visit counts and every visited pair.")
 def test_sample_experienced_public(TabularModel):
-    """None when empty; only visited pairs; both of two pairs about equally often (seeded)."""
+    """None when empty; only visited pairs; both of two pairs about equally often (seeded).
+
+    Checks: TabularModel.sample_experienced
+    """
     import random
     import numpy as np
     np.random.seed(0)

@@ -7,7 +7,10 @@ points = 8
 
 @test_case(points=1, hidden=False)
 def test_select_action_returns_valid_actions(DynaQ):
-    """Public: select_action returns integer actions in range and the greedy action at epsilon 0."""
+    """Public: select_action returns integer actions in range and the greedy action at epsilon 0.
+
+    Checks: DynaQ.select_action
+    """
     import numpy as np
     agent = DynaQ(5, 4, alpha=0.1, gamma=0.9, epsilon=0.5, planning_steps=0)
     for _ in range(20):
@@ -25,7 +28,10 @@ def test_select_action_returns_valid_actions(DynaQ):
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (integer actions, greedy choice, ties and exploration reach every action). The grade also checks the exploration frequencies and uniform tie-breaking statistically.")
 def test_select_action_ties_and_exploration_reach_every_action(DynaQ):
-    """Public: tied greedy actions and epsilon=1 exploration both reach all four actions."""
+    """Public: tied greedy actions and epsilon=1 exploration both reach all four actions.
+
+    Checks: DynaQ.select_action
+    """
     import numpy as np
     n = 200
     tied = DynaQ(5, 4, alpha=0.1, gamma=0.9, epsilon=0.0, planning_steps=0)

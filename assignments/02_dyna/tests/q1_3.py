@@ -7,7 +7,10 @@ points = 12
 
 @test_case(points=1, hidden=False)
 def test_run_episodes_returns_steps_per_episode(run_episodes):
-    """Public: a scripted agent reaching G in 3 steps; every real step reaches agent.update."""
+    """Public: a scripted agent reaching G in 3 steps; every real step reaches agent.update.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_envs import GridWorld
 
@@ -34,7 +37,10 @@ def test_run_episodes_returns_steps_per_episode(run_episodes):
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (step counts, updates, max_steps, truncation). The grade also checks longer runs with a learning agent.")
 def test_run_episodes_time_limits(run_episodes):
-    """Public: max_steps and truncated end an episode; truncated is not passed as done."""
+    """Public: max_steps and truncated end an episode; truncated is not passed as done.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_envs import GridWorld
 

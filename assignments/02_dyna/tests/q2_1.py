@@ -8,7 +8,10 @@ points = 14
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (the model learns each real step, n planning updates use the model's predictions, steps in order). The grade also checks other cases and that planning makes episode 2 of the Dyna maze several times shorter.")
 def test_update_teaches_model_and_plans_with_it(DynaQ):
-    """Public: the model receives the real step first, then n planning updates use its predictions."""
+    """Public: the model receives the real step first, then n planning updates use its predictions.
+
+    Checks: DynaQ.update/model, DynaQ.update/planning
+    """
     import numpy as np
 
     class ScriptedModel:

@@ -8,6 +8,10 @@ points = 2
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (no bonus at tau = 0, one exact value). The grade also checks more values of r, tau and kappa.")
 def test_bonus_reward_basics(bonus_reward):
+    """Public: one number, no bonus at tau = 0, and kappa * sqrt(tau) growing with tau.
+
+    Checks: bonus_reward
+    """
     import numpy as np
     value = bonus_reward(0.5, 0, 0.1)
     assert np.isscalar(value) or np.ndim(value) == 0, 'bonus_reward should return one number'

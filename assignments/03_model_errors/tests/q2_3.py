@@ -7,6 +7,10 @@ points = 11
 
 @test_case(points=1, hidden=False)
 def test_dynaqplus_tau_basics(DynaQPlus):
+    """Public: tau starts at zeros of shape (S, A) and counts the steps since each pair was tried.
+
+    Checks: DynaQPlus.update/tau
+    """
     import numpy as np
     agent = DynaQPlus(6, 4, alpha=0.5, gamma=0.9, epsilon=0.1, planning_steps=0, kappa=0.01)
     tau = np.asarray(agent.tau)
@@ -33,6 +37,8 @@ def test_dynaqplus_bonus_in_planning_only(DynaQPlus, bonus_reward):
 
     The real update of state 0 at step 5 gets no bonus, a done step does not bootstrap; 200 planning steps over 2 pairs all miss
     state 0's pair with probability (1/2)**200 < 1e-60, so the verdict is the same every run.
+
+    Checks: DynaQPlus.update/direct, DynaQPlus.update/planning
     """
     import numpy as np
     agent = DynaQPlus(4, 1, alpha=1.0, gamma=0.9, epsilon=0.0, planning_steps=0, kappa=0.5)
@@ -62,6 +68,8 @@ def test_dynaqplus_untried_actions_public(DynaQPlus):
     alpha = 1: after update(1, 0, r=1, ...) Q[1, 0] = 1, so a planned self-loop (1, b) -> (1, 0)
     gets at least 0.9 * 1 - 0.1 > 0.5. The 3 model pairs are all drawn in 200 planning steps
     unless sampling misses one: probability <= 3 * (2/3)**200 < 1e-34.
+
+    Checks: DynaQPlus.update/model
     """
     import numpy as np
     agent = DynaQPlus(5, 3, alpha=1.0, gamma=0.9, epsilon=0.1, planning_steps=200, kappa=0.1)

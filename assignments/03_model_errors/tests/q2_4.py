@@ -8,6 +8,10 @@ points = 2
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (a short corridor: every value and every update call). The grade also checks a longer corridor.")
 def test_cumulative_reward_simple_corridor(cumulative_reward):
+    """Public: an agent always going right along a corridor earns the sum of the real rewards.
+
+    Checks: cumulative_reward
+    """
     import numpy as np
     from mbrl_envs import RIGHT, GridWorld
 

@@ -8,6 +8,10 @@ points = 3
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (k = 0, and k = 1, 2 with a non-uniform policy on a 3-state chain). The grade also compares exact k-step distributions on random chains and the slippery grid.")
 def test_k_step_distribution_basics(k_step_distribution):
+    """Public: k = 0 is the start state; one and two steps on a 3-state chain by hand.
+
+    Checks: k_step_distribution
+    """
     import numpy as np
     T = np.zeros((3, 2, 3))
     T[0, 0, 1] = T[0, 1, 2] = 1.0

@@ -8,6 +8,10 @@ points = 2
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (0 for identical, symmetric, 1 with no common outcomes). The grade also checks exact values on random distributions.")
 def test_tv_distance_basics(tv_distance):
+    """Public: 0 for equal distributions, symmetric, and 1 for disjoint supports.
+
+    Checks: tv_distance
+    """
     import numpy as np
     p, q = (np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.1, 0.8]))
     same = float(tv_distance(p, p.copy()))

@@ -7,7 +7,10 @@ points = 4
 
 @test_case(points=0.5, hidden=False)
 def test_bootstrap_counts_shape_and_total(bootstrap_counts):
-    """Public: shape (S, A, S), N transitions in total, whole non-negative counts."""
+    """Public: shape (S, A, S), N transitions in total, whole non-negative counts.
+
+    Checks: bootstrap_counts
+    """
     import random
     import numpy as np
     np.random.seed(0)
@@ -20,7 +23,10 @@ def test_bootstrap_counts_shape_and_total(bootstrap_counts):
 
 @test_case(points=0, hidden=False)
 def test_bootstrap_counts_empty_data(bootstrap_counts):
-    """Public: an empty data set (array or list) gives all zeros (graded in the hidden tests)."""
+    """Public: an empty data set (array or list) gives all zeros (graded in the hidden tests).
+
+    Checks: bootstrap_counts
+    """
     import numpy as np
     try:
         empty = np.asarray(bootstrap_counts(np.zeros((0, 4)), 3, 4), dtype=float)
@@ -38,6 +44,8 @@ def test_bootstrap_counts_resamples(bootstrap_counts):
     False alarms for a correct implementation: no row left out means a permutation,
     P = 200!/200**200 < 1e-80; some row drawn 13+ times: P < 200 * C(200,13) / 200**13 < 1e-7;
     two identical resamples: P < 1e-80.
+
+    Checks: bootstrap_counts
     """
     import random
     import numpy as np

@@ -7,7 +7,10 @@ points = 4
 
 @test_case(points=1, hidden=False)
 def test_disagreement_simple_cases(ensemble_disagreement):
-    """Public: identical members give 0, disjoint members 1, and one hand-computed K = 4 case."""
+    """Public: identical members give 0, disjoint members 1, and one hand-computed K = 4 case.
+
+    Checks: ensemble_disagreement
+    """
     import numpy as np
     same = np.array([[0.2, 0.8, 0.0], [0.2, 0.8, 0.0], [0.2, 0.8, 0.0]])
     d = float(np.asarray(ensemble_disagreement(same)))
@@ -22,7 +25,10 @@ def test_disagreement_simple_cases(ensemble_disagreement):
 @test_case(points=0.5, hidden=False, 
     success_message="Public checks passed (a few hand-computed values, shapes, K = 1). The grade also compares your values with the formula on random ensembles of several sizes.")
 def test_disagreement_shapes_and_single_member(ensemble_disagreement):
-    """Public: (K, S, A, S') gives one value per (s, a); a single member gives 0 without warnings."""
+    """Public: (K, S, A, S') gives one value per (s, a); a single member gives 0 without warnings.
+
+    Checks: ensemble_disagreement
+    """
     import warnings
     import numpy as np
     p = np.zeros((2, 3, 2, 4))

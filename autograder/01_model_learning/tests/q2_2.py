@@ -8,7 +8,10 @@ points = 4
 @test_case(points=0, hidden=False, 
     success_message="Public checks of update passed (four updates, shapes and values). The grade also checks longer sequences of updates and the estimates they give.")
 def test_update_public(TabularModel):
-    """Three updates, two on the same pair, leave the documented counts and reward sums."""
+    """Three updates, two on the same pair, leave the documented counts and reward sums.
+
+    Checks: TabularModel.update
+    """
     import numpy as np
     m = TabularModel(4, 2)
     m.update(0, 1, 1.0, 3)
@@ -29,7 +32,10 @@ def test_update_public(TabularModel):
 
 @test_case(points=1, hidden=True)
 def test_update_transition_counts(TabularModel):
-    """transition_counts[s, a, s'] counts how often (s, a) led to s' over seven updates."""
+    """transition_counts[s, a, s'] counts how often (s, a) led to s' over seven updates.
+
+    Checks: TabularModel.update
+    """
     import numpy as np
     data = [(0, 1, 0.0, 2), (0, 1, 1.0, 2), (0, 1, 0.0, 3), (5, 2, -1.0, 5), (2, 0, 0.5, 1), (0, 1, 0.0, 2), (5, 2, 2.0, 4)]
     m = TabularModel(6, 3)
@@ -46,7 +52,10 @@ def test_update_transition_counts(TabularModel):
 
 @test_case(points=1, hidden=True)
 def test_update_reward_sum(TabularModel):
-    """reward_sum[s, a] adds up every reward observed after (s, a) over seven updates."""
+    """reward_sum[s, a] adds up every reward observed after (s, a) over seven updates.
+
+    Checks: TabularModel.update
+    """
     import numpy as np
     data = [(0, 1, 0.0, 2), (0, 1, 1.0, 2), (0, 1, 0.0, 3), (5, 2, -1.0, 5), (2, 0, 0.5, 1), (0, 1, 0.0, 2), (5, 2, 2.0, 4)]
     m = TabularModel(6, 3)
@@ -63,7 +72,10 @@ def test_update_reward_sum(TabularModel):
 
 @test_case(points=1, hidden=True)
 def test_update_visit_counts(TabularModel):
-    """visit_counts[s, a] counts how often (s, a) was tried over seven updates."""
+    """visit_counts[s, a] counts how often (s, a) was tried over seven updates.
+
+    Checks: TabularModel.update
+    """
     import numpy as np
     data = [(0, 1, 0.0, 2), (0, 1, 1.0, 2), (0, 1, 0.0, 3), (5, 2, -1.0, 5), (2, 0, 0.5, 1), (0, 1, 0.0, 2), (5, 2, 2.0, 4)]
     m = TabularModel(6, 3)
@@ -81,7 +93,10 @@ def test_update_visit_counts(TabularModel):
 
 @test_case(points=1, hidden=True)
 def test_update_estimates(TabularModel):
-    """The counts left by many updates give the model's estimates P^ = N(s,a,.)/N(s,a) and R^."""
+    """The counts left by many updates give the model's estimates P^ = N(s,a,.)/N(s,a) and R^.
+
+    Checks: TabularModel.update
+    """
     import numpy as np
     from mbrl_ref.models import TabularModel as ReferenceModel
     rng = np.random.default_rng(11)

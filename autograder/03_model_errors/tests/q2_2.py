@@ -8,6 +8,10 @@ points = 2
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (no bonus at tau = 0, one exact value). The grade also checks more values of r, tau and kappa.")
 def test_bonus_reward_basics(bonus_reward):
+    """Public: one number, no bonus at tau = 0, and kappa * sqrt(tau) growing with tau.
+
+    Checks: bonus_reward
+    """
     import numpy as np
     value = bonus_reward(0.5, 0, 0.1)
     assert np.isscalar(value) or np.ndim(value) == 0, 'bonus_reward should return one number'
@@ -20,6 +24,10 @@ def test_bonus_reward_basics(bonus_reward):
 
 @test_case(points=1, hidden=True)
 def test_bonus_reward_values(bonus_reward):
+    """bonus_reward returns r + kappa * sqrt(tau) for rewards, waiting times and kappas of every sign and size.
+
+    Checks: bonus_reward
+    """
     from mbrl_grader.checks import as_float
     from mbrl_ref.model_errors import bonus_reward as ref
     cases = [(0.0, 1, 0.001), (1.0, 9, 0.5), (-1.0, 16, 0.25), (0.3, 2, 0.0001), (0.0, 10 ** 6, 0.001), (2.0, 0, 3.0)]

@@ -7,6 +7,10 @@ points = 11
 
 @test_case(points=1, hidden=False)
 def test_dynaqplus_tau_basics(DynaQPlus):
+    """Public: tau starts at zeros of shape (S, A) and counts the steps since each pair was tried.
+
+    Checks: DynaQPlus.update/tau
+    """
     import numpy as np
     agent = DynaQPlus(6, 4, alpha=0.5, gamma=0.9, epsilon=0.1, planning_steps=0, kappa=0.01)
     tau = np.asarray(agent.tau)
@@ -33,6 +37,8 @@ def test_dynaqplus_bonus_in_planning_only(DynaQPlus, bonus_reward):
 
     The real update of state 0 at step 5 gets no bonus, a done step does not bootstrap; 200 planning steps over 2 pairs all miss
     state 0's pair with probability (1/2)**200 < 1e-60, so the verdict is the same every run.
+
+    Checks: DynaQPlus.update/direct, DynaQPlus.update/planning
     """
     import numpy as np
     agent = DynaQPlus(4, 1, alpha=1.0, gamma=0.9, epsilon=0.0, planning_steps=0, kappa=0.5)
@@ -62,6 +68,8 @@ def test_dynaqplus_untried_actions_public(DynaQPlus):
     alpha = 1: after update(1, 0, r=1, ...) Q[1, 0] = 1, so a planned self-loop (1, b) -> (1, 0)
     gets at least 0.9 * 1 - 0.1 > 0.5. The 3 model pairs are all drawn in 200 planning steps
     unless sampling misses one: probability <= 3 * (2/3)**200 < 1e-34.
+
+    Checks: DynaQPlus.update/model
     """
     import numpy as np
     agent = DynaQPlus(5, 3, alpha=1.0, gamma=0.9, epsilon=0.1, planning_steps=200, kappa=0.1)
@@ -72,6 +80,10 @@ def test_dynaqplus_untried_actions_public(DynaQPlus):
 
 @test_case(points=1, hidden=True)
 def test_dynaqplus_tau_within_an_episode(DynaQPlus):
+    """tau[s, a] is the number of real steps since (s, a) was last tried, after 60 real updates.
+
+    Checks: DynaQPlus.update/tau
+    """
     import numpy as np
     from mbrl_ref.agents import DynaQPlus as Ref
     S, A = (7, 4)
@@ -91,6 +103,10 @@ def test_dynaqplus_tau_within_an_episode(DynaQPlus):
 
 @test_case(points=1, hidden=True)
 def test_dynaqplus_tau_counts_across_episodes(DynaQPlus):
+    """tau keeps counting across episode ends: done does not reset the waiting times.
+
+    Checks: DynaQPlus.update/tau
+    """
     import numpy as np
     from mbrl_ref.agents import DynaQPlus as Ref
     S, A = (7, 4)
@@ -112,6 +128,10 @@ def test_dynaqplus_tau_counts_across_episodes(DynaQPlus):
 
 @test_case(points=1, hidden=True)
 def test_dynaqplus_real_update_has_no_bonus(DynaQPlus):
+    """With planning off, real updates are plain Q-learning on the real reward, without the bonus.
+
+    Checks: DynaQPlus.update/direct
+    """
     import numpy as np
     from mbrl_ref.agents import DynaQPlus as Ref
     from mbrl_grader.checks import assert_close
@@ -138,6 +158,8 @@ def test_dynaqplus_planning_uses_the_bonus(DynaQPlus, bonus_reward):
     with alpha = 1 each pair's Q is the target of its last planning update. After the 10th real
     step all 3 pairs are planned at least once among its 200 planning steps unless sampling misses
     one: probability <= 3 * (2/3)**200 < 1e-34 for uniform sampling (the given model).
+
+    Checks: DynaQPlus.update/planning
     """
     import math
     import numpy as np
@@ -171,6 +193,8 @@ def test_dynaqplus_untried_actions_are_planned(DynaQPlus):
     bonus + 0.9 * max Q[2] >= 0.9 > 0.5, while (2, b) -> (3, 0) gives only the bonus (Q[3] = 0)
     and an unplanned pair stays 0. All 4 model pairs are drawn in 200 planning steps unless
     sampling misses one: probability <= 4 * (3/4)**200 < 1e-24 for uniform sampling.
+
+    Checks: DynaQPlus.update/model
     """
     import numpy as np
     agent = DynaQPlus(6, 4, alpha=1.0, gamma=0.9, epsilon=0.1, planning_steps=200, kappa=0.1)
@@ -190,6 +214,8 @@ def test_dynaqplus_model_keeps_what_was_learned(DynaQPlus, bonus_reward):
 
     kappa = 0, alpha = 1, so Q values are exact targets. The last update's 200 planning steps
     draw all 4 model pairs unless sampling misses one: probability <= 4 * (3/4)**200 < 1e-24.
+
+    Checks: DynaQPlus.update/model
     """
     import numpy as np
     from mbrl_grader.checks import as_float
@@ -218,6 +244,8 @@ def test_dynaqplus_planning_bootstraps_from_the_best_action(DynaQPlus, bonus_rew
     Q[1, 1] = 0.9 (its self-loop), Q[0, 0] = 0.9 * max Q[1] = 0.9 whatever the planning order.
     A target that is not the max leaves Q[0, 0] = 0.9 only if (0, 0) is never drawn in 200
     planning steps over 4 pairs: probability (3/4)**200 < 1e-24.
+
+    Checks: DynaQPlus.update/planning
     """
     import numpy as np
     from mbrl_grader.checks import as_float

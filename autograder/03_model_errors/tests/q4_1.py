@@ -8,6 +8,10 @@ points = 3
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (k = 0, and k = 1, 2 with a non-uniform policy on a 3-state chain). The grade also compares exact k-step distributions on random chains and the slippery grid.")
 def test_k_step_distribution_basics(k_step_distribution):
+    """Public: k = 0 is the start state; one and two steps on a 3-state chain by hand.
+
+    Checks: k_step_distribution
+    """
     import numpy as np
     T = np.zeros((3, 2, 3))
     T[0, 0, 1] = T[0, 1, 2] = 1.0
@@ -27,6 +31,10 @@ def test_k_step_distribution_basics(k_step_distribution):
 
 @test_case(points=1, hidden=True)
 def test_k_step_distribution_random_chain(k_step_distribution):
+    """k_step_distribution matches the exact k-step distribution on a random 5-state chain.
+
+    Checks: k_step_distribution
+    """
     import numpy as np
     from mbrl_grader.checks import assert_close
     from mbrl_ref.model_errors import k_step_distribution as ref
@@ -39,6 +47,10 @@ def test_k_step_distribution_random_chain(k_step_distribution):
 
 @test_case(points=1, hidden=True)
 def test_k_step_distribution_gridworld(k_step_distribution):
+    """k_step_distribution matches the exact k-step distribution on the slippery grid world.
+
+    Checks: k_step_distribution
+    """
     import numpy as np
     from mbrl_envs import StochasticGridWorld
     from mbrl_grader.checks import assert_close

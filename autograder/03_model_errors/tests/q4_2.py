@@ -8,6 +8,10 @@ points = 2
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (0 for identical, symmetric, 1 with no common outcomes). The grade also checks exact values on random distributions.")
 def test_tv_distance_basics(tv_distance):
+    """Public: 0 for equal distributions, symmetric, and 1 for disjoint supports.
+
+    Checks: tv_distance
+    """
     import numpy as np
     p, q = (np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.1, 0.8]))
     same = float(tv_distance(p, p.copy()))
@@ -21,6 +25,10 @@ def test_tv_distance_basics(tv_distance):
 
 @test_case(points=1, hidden=True)
 def test_tv_distance_values(tv_distance):
+    """tv_distance is 0.5 * sum |p - q|: 1 for disjoint supports, exact on random pairs.
+
+    Checks: tv_distance
+    """
     import numpy as np
     from mbrl_grader.checks import as_float
     from mbrl_ref.model_errors import tv_distance as ref
