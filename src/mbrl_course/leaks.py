@@ -262,6 +262,8 @@ def scan_leaks(student_dir: Path, autograder_dir: Path, master: Path | None = No
             if name_re.search(text):
                 leaks.append(f"{rel}: names hidden test {case.name}")
         body = {line.strip() for line in case.source.splitlines()[1:]}
+        # a `Checks:` declaration names graded, student-visible behaviours only (design.md)
+        body = {s for s in body if not s.startswith("Checks:")}
         for line in sorted(s for s in body if len(s) > MIN_SOLUTION_LINE and s not in allowed):
             for rel, text in texts.items():
                 if line in text:

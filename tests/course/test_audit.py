@@ -45,6 +45,24 @@ def test_known_killable_mutant_is_killed(toy_audit) -> None:
     assert killed.question == "q1" and any(k.startswith("q1:") for k in killed.failed)
 
 
+def test_killed_mutant_is_diagnosed_with_its_messages(toy_audit) -> None:
+    """The killed `add` mutant fails tests declaring `add`; the report keeps their messages."""
+    killed = next(m for m in toy_audit.mutants if m.id == KILLABLE)
+    assert killed.behaviour == "add" and killed.diagnosed is True
+    assert set(killed.messages) == set(killed.failed) and all(killed.messages.values())
+    section = report.audit_to_json(toy_audit, "digest")
+    assert section["diagnosis"][0] == {
+        "question": "q1",
+        "killed": 1,
+        "diagnosed": 1,
+        "accuracy": 1.0,
+        "charged_once": 1,
+    }
+    assert "q1:test_add_small" not in section["undeclared"]
+    markdown = "\n".join(report.assignment_markdown("00_toy", section))
+    assert "Overall: 1 of 1 killed mutants (100.0%) diagnosed" in markdown
+
+
 def test_listed_equivalent_mutant_is_counted_apart(toy_audit) -> None:
     """A survivor listed in the equivalents file is `equivalent` with its reason, not a survivor."""
     assert _verdicts(toy_audit)[EQUIVALENT] == "equivalent"

@@ -8,7 +8,10 @@ points = 5
 @test_case(points=0, hidden=False, 
     success_message="Public checks of predict passed (an unvisited pair, a one-outcome pair, a 50/50 and a 75/25 pair sampled 400 times each). The grade also checks other counts, more samples, mean rewards and that predict leaves the counts alone.")
 def test_predict_public(TabularModel):
-    """predict() returns (None, None) unvisited, the mean reward, and SAMPLES next states by counts."""
+    """predict() returns (None, None) unvisited, the mean reward, and SAMPLES next states by counts.
+
+    Checks: TabularModel.predict
+    """
     import random
     import numpy as np
     from mbrl_envs.checking import Checks

@@ -8,7 +8,10 @@ points = 4
 @test_case(points=0, hidden=False, 
     success_message="Public checks of model_error passed (exact model, one wrong pair, a partly wrong pair, an unvisited pair, nothing visited). The grade also checks other counts, many pairs and realistic experience.")
 def test_model_error_public(model_error):
-    """Small cases computed by hand: 0 for exact frequencies, TV of one pair, visited pairs only, nan."""
+    """Small cases computed by hand: 0 for exact frequencies, TV of one pair, visited pairs only, nan.
+
+    Checks: model_error
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:

@@ -8,7 +8,10 @@ points = 8
 @test_case(points=1, hidden=False, 
     success_message="OK: select_action returns integer actions in range, and the greedy action at epsilon 0.")
 def test_select_action_returns_valid_actions(DynaQ):
-    """Public: select_action returns integer actions in range and the greedy action at epsilon 0."""
+    """Public: select_action returns integer actions in range and the greedy action at epsilon 0.
+
+    Checks: DynaQ.select_action
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:
@@ -30,7 +33,10 @@ def test_select_action_returns_valid_actions(DynaQ):
 @test_case(points=1, hidden=False, 
     success_message="OK: tied greedy actions and epsilon = 1 exploration reach all four actions. After you submit, hidden tests also check the exploration frequencies and uniform tie-breaking statistically.")
 def test_select_action_ties_and_exploration_reach_every_action(DynaQ):
-    """Public: tied greedy actions and epsilon=1 exploration both reach all four actions."""
+    """Public: tied greedy actions and epsilon=1 exploration both reach all four actions.
+
+    Checks: DynaQ.select_action
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     n = 200

@@ -8,7 +8,10 @@ points = 4
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (one real update: from zero, bootstrapped, terminal). The grade also checks a longer sequence of real updates against the reference.")
 def test_update_one_real_step(DynaQ):
-    """Public: one real update (planning off) follows equation (2), with target r when done."""
+    """Public: one real update (planning off) follows equation (2), with target r when done.
+
+    Checks: DynaQ.update/direct
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
 

@@ -8,7 +8,10 @@ points = 12
 @test_case(points=1, hidden=False, 
     success_message="OK: run_episodes returns one step count per episode and calls agent.update after every real step.")
 def test_run_episodes_returns_steps_per_episode(run_episodes):
-    """Public: a scripted agent reaching G in 3 steps; every real step reaches agent.update."""
+    """Public: a scripted agent reaching G in 3 steps; every real step reaches agent.update.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_envs import GridWorld
     from mbrl_envs.checking import Checks
@@ -37,7 +40,10 @@ def test_run_episodes_returns_steps_per_episode(run_episodes):
 @test_case(points=1, hidden=False, 
     success_message="OK: max_steps and truncated end an episode, and a truncated step reaches update with done=False. After you submit, hidden tests also run longer episodes with a learning agent.")
 def test_run_episodes_time_limits(run_episodes):
-    """Public: max_steps and truncated end an episode; truncated is not passed as done."""
+    """Public: max_steps and truncated end an episode; truncated is not passed as done.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_envs import GridWorld
     from mbrl_envs.checking import Checks

@@ -8,7 +8,10 @@ points = 4
 @test_case(points=0.5, hidden=False, 
     success_message="OK: bootstrap_counts returns whole non-negative counts of shape (S, A, S) summing to N.")
 def test_bootstrap_counts_shape_and_total(bootstrap_counts):
-    """Public: shape (S, A, S), N transitions in total, whole non-negative counts."""
+    """Public: shape (S, A, S), N transitions in total, whole non-negative counts.
+
+    Checks: bootstrap_counts
+    """
     import random
     import numpy as np
     from mbrl_envs.checking import Checks
@@ -24,7 +27,10 @@ def test_bootstrap_counts_shape_and_total(bootstrap_counts):
 @test_case(points=0, hidden=False, 
     success_message="OK: an empty data set gives all zeros.")
 def test_bootstrap_counts_empty_data(bootstrap_counts):
-    """Public: an empty data set (array or list) gives all zeros (graded in the hidden tests)."""
+    """Public: an empty data set (array or list) gives all zeros (graded in the hidden tests).
+
+    Checks: bootstrap_counts
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:
@@ -40,6 +46,8 @@ def test_bootstrap_counts_resamples(bootstrap_counts):
     False alarms for a correct implementation: no row left out means a permutation,
     P = 200!/200**200 < 1e-80; some row drawn 13+ times: P < 200 * C(200,13) / 200**13 < 1e-7;
     two identical resamples: P < 1e-80.
+
+    Checks: bootstrap_counts
     """
     import random
     import numpy as np

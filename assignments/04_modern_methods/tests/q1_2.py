@@ -8,7 +8,10 @@ points = 4
 @test_case(points=1, hidden=False, 
     success_message="OK: identical members give 0, disjoint members 1, and the hand-computed K = 4 case is right.")
 def test_disagreement_simple_cases(ensemble_disagreement):
-    """Public: identical members give 0, disjoint members 1, and one hand-computed K = 4 case."""
+    """Public: identical members give 0, disjoint members 1, and one hand-computed K = 4 case.
+
+    Checks: ensemble_disagreement
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:
@@ -27,7 +30,10 @@ def test_disagreement_simple_cases(ensemble_disagreement):
 @test_case(points=0.5, hidden=False, 
     success_message="OK: one value per (s, a) for (K, S, A, S') input, and 0 for a single member. After you submit, hidden tests also compare your values with the formula on random ensembles of several sizes.")
 def test_disagreement_shapes_and_single_member(ensemble_disagreement):
-    """Public: (K, S, A, S') gives one value per (s, a); a single member gives 0 without warnings."""
+    """Public: (K, S, A, S') gives one value per (s, a); a single member gives 0 without warnings.
+
+    Checks: ensemble_disagreement
+    """
     import warnings
     import numpy as np
     from mbrl_envs.checking import Checks

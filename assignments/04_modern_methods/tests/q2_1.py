@@ -12,6 +12,8 @@ def test_shooting_returns_first_action_of_best_sequence(random_shooting_action):
 
     With 60 candidates of 2 binary actions, the rewarding sequence (1 of 4) is missed with
     P = 0.75**60 < 1e-7.
+
+    Checks: random_shooting_action
     """
     import random
     import numpy as np
@@ -42,6 +44,8 @@ def test_shooting_small_models(random_shooting_action):
 
     Each case has horizon <= 2 and 60 candidates of at most 4 sequences: a needed sequence is
     missed with P <= 0.75**60 < 1e-7 (6 calls: P < 1e-6).
+
+    Checks: random_shooting_action
     """
     import random
     import numpy as np

@@ -8,7 +8,10 @@ points = 5
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (unvisited children, c = 0, a few hand-computed UCT choices). The grade also compares your choices with the formula on many random nodes.")
 def test_uct_basic(uct_select):
-    """Public: unvisited children first, c = 0 exploits, and three hand-computed UCT choices."""
+    """Public: unvisited children first, c = 0 exploits, and three hand-computed UCT choices.
+
+    Checks: uct_select
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:

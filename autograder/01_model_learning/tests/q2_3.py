@@ -8,7 +8,10 @@ points = 5
 @test_case(points=0, hidden=False, 
     success_message="Public checks of predict passed (an unvisited pair, a one-outcome pair, a 50/50 and a 75/25 pair sampled 400 times each). The grade also checks other counts, more samples, mean rewards and that predict leaves the counts alone.")
 def test_predict_public(TabularModel):
-    """predict() returns (None, None) unvisited, the mean reward, and SAMPLES next states by counts."""
+    """predict() returns (None, None) unvisited, the mean reward, and SAMPLES next states by counts.
+
+    Checks: TabularModel.predict
+    """
     import random
     import numpy as np
     from mbrl_envs.checking import Checks
@@ -54,7 +57,10 @@ def test_predict_public(TabularModel):
 
 @test_case(points=0.5, hidden=True)
 def test_predict_unvisited_returns_none(TabularModel):
-    """predict() on pairs never updated returns (None, None)."""
+    """predict() on pairs never updated returns (None, None).
+
+    Checks: TabularModel.predict
+    """
     from mbrl_grader.fakes.model_learning import fed_model
     m, candidates = fed_model(TabularModel, 5, 2, [(0, 1, 1.0, 3), (2, 0, 0.0, 2), (0, 1, 0.0, 3)])
     unvisited = [(0, 0), (4, 1), (2, 1)]
@@ -67,7 +73,10 @@ def test_predict_unvisited_returns_none(TabularModel):
 
 @test_case(points=1.5, hidden=True)
 def test_predict_mean_reward(TabularModel):
-    """predict() returns the MEAN observed reward reward_sum / visit_counts as r_hat."""
+    """predict() returns the MEAN observed reward reward_sum / visit_counts as r_hat.
+
+    Checks: TabularModel.predict
+    """
     import numpy as np
     from mbrl_grader.fakes.model_learning import UPDATE_NOTE, fed_model, is_none_pair, own_counts_undefined, student_calls
     data = [(0, 1, 1.0, 3), (0, 1, 0.0, 3), (0, 1, 1.0, 3), (0, 1, 0.0, 3), (2, 0, -1.0, 1), (2, 0, 0.0, 2), (2, 0, -0.5, 2)]
@@ -96,7 +105,10 @@ def test_predict_mean_reward(TabularModel):
 
 @test_case(points=2.5, hidden=True)
 def test_predict_samples_next_state_from_counts(TabularModel):
-    """predict() samples s' with probability N(s,a,s')/N(s,a) (3000 draws, false alarm < 1e-6)."""
+    """predict() samples s' with probability N(s,a,s')/N(s,a) (3000 draws, false alarm < 1e-6).
+
+    Checks: TabularModel.predict
+    """
     from mbrl_grader.fakes.model_learning import UPDATE_NOTE, fed_model, predict_verdict, student_calls
     data = [(1, 0, 0.0, 2), (1, 0, 0.0, 4), (1, 0, 0.0, 2), (1, 0, 1.0, 5), (3, 1, 0.0, 0), (3, 1, 0.0, 0), (3, 1, 0.0, 0)]
     m, candidates = fed_model(TabularModel, 6, 2, data)
@@ -113,7 +125,10 @@ def test_predict_samples_next_state_from_counts(TabularModel):
 
 @test_case(points=0.5, hidden=True)
 def test_predict_does_not_change_counts(TabularModel):
-    """Calling predict() leaves transition_counts, reward_sum and visit_counts unchanged."""
+    """Calling predict() leaves transition_counts, reward_sum and visit_counts unchanged.
+
+    Checks: TabularModel.predict
+    """
     import numpy as np
     from mbrl_grader.fakes.model_learning import fed_model, student_calls
     data = [(0, 1, 1.0, 3), (0, 1, 0.0, 4), (0, 1, 0.0, 3), (2, 0, 0.5, 2)]

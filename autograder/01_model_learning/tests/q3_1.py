@@ -8,7 +8,10 @@ points = 4
 @test_case(points=0, hidden=False, 
     success_message="Public checks of model_error passed (exact model, one wrong pair, a partly wrong pair, an unvisited pair, nothing visited). The grade also checks other counts, many pairs and realistic experience.")
 def test_model_error_public(model_error):
-    """Small cases computed by hand: 0 for exact frequencies, TV of one pair, visited pairs only, nan."""
+    """Small cases computed by hand: 0 for exact frequencies, TV of one pair, visited pairs only, nan.
+
+    Checks: model_error
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:
@@ -51,7 +54,10 @@ def test_model_error_public(model_error):
 
 @test_case(points=1, hidden=True)
 def test_model_error_detects_wrong_models(model_error):
-    """model_error() is 0 for an exact model and grows as the model's frequencies move away from P."""
+    """model_error() is 0 for an exact model and grows as the model's frequencies move away from P.
+
+    Checks: model_error
+    """
     import numpy as np
     P = np.zeros((3, 2, 3))
     P[0, 0] = [0.6, 0.4, 0.0]
@@ -83,7 +89,10 @@ def test_model_error_detects_wrong_models(model_error):
 
 @test_case(points=0.5, hidden=True)
 def test_model_error_single_pairs(model_error):
-    """One visited pair at a time: the value is the TV distance 0.5 * sum |P^ - P| of that pair."""
+    """One visited pair at a time: the value is the TV distance 0.5 * sum |P^ - P| of that pair.
+
+    Checks: model_error
+    """
     import numpy as np
     from mbrl_grader.fakes.model_learning import model_error_diagnosis
 
@@ -108,7 +117,10 @@ def test_model_error_single_pairs(model_error):
 
 @test_case(points=0.5, hidden=True)
 def test_model_error_value_all_visited(model_error):
-    """Every pair visited: the value is the mean over all pairs of their TV distances."""
+    """Every pair visited: the value is the mean over all pairs of their TV distances.
+
+    Checks: model_error
+    """
     import numpy as np
     from mbrl_grader.fakes.model_learning import model_error_diagnosis
 
@@ -131,7 +143,10 @@ def test_model_error_value_all_visited(model_error):
 
 @test_case(points=1, hidden=True)
 def test_model_error_ignores_unvisited_pairs(model_error):
-    """Unvisited pairs are left out of the mean: exact visited pairs give error 0."""
+    """Unvisited pairs are left out of the mean: exact visited pairs give error 0.
+
+    Checks: model_error
+    """
     import numpy as np
     S, A = (3, 2)
     P = np.zeros((S, A, S))
@@ -150,7 +165,10 @@ def test_model_error_ignores_unvisited_pairs(model_error):
 
 @test_case(points=0.5, hidden=True)
 def test_model_error_mixed_experience(model_error):
-    """Counts from a real exploration of the slippery grid world (some pairs unvisited)."""
+    """Counts from a real exploration of the slippery grid world (some pairs unvisited).
+
+    Checks: model_error
+    """
     import numpy as np
     from mbrl_grader.fakes.model_learning import model_error_diagnosis
 
@@ -178,10 +196,14 @@ def test_model_error_mixed_experience(model_error):
 
 @test_case(points=0.5, hidden=True)
 def test_model_error_nan_when_nothing_visited(model_error):
-    """With no visited pair there is nothing to measure: np.nan."""
+    """With no visited pair there is nothing to measure: np.nan.
+
+    Checks: model_error
+    """
     import numpy as np
     P = np.full((3, 2, 3), 1 / 3)
     got = model_error(np.zeros((3, 2, 3)), P)
+    assert got is not None, 'model_error() returned None when no pair was visited: return the number np.nan (a float), so that averages and plots of the error still work.'
     arr = np.asarray(got, dtype=float)
     assert arr.size == 1 and np.isnan(arr.reshape(-1)[0]), f'model_error() should return np.nan when no pair was visited, got {got!r}.'
 

@@ -8,7 +8,10 @@ points = 8
 @test_case(points=1, hidden=False, 
     success_message="OK: select_action returns integer actions in range, and the greedy action at epsilon 0.")
 def test_select_action_returns_valid_actions(DynaQ):
-    """Public: select_action returns integer actions in range and the greedy action at epsilon 0."""
+    """Public: select_action returns integer actions in range and the greedy action at epsilon 0.
+
+    Checks: DynaQ.select_action
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:
@@ -30,7 +33,10 @@ def test_select_action_returns_valid_actions(DynaQ):
 @test_case(points=1, hidden=False, 
     success_message="OK: tied greedy actions and epsilon = 1 exploration reach all four actions. After you submit, hidden tests also check the exploration frequencies and uniform tie-breaking statistically.")
 def test_select_action_ties_and_exploration_reach_every_action(DynaQ):
-    """Public: tied greedy actions and epsilon=1 exploration both reach all four actions."""
+    """Public: tied greedy actions and epsilon=1 exploration both reach all four actions.
+
+    Checks: DynaQ.select_action
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     n = 200
@@ -46,30 +52,43 @@ def test_select_action_ties_and_exploration_reach_every_action(DynaQ):
 
 @test_case(points=1, hidden=True)
 def test_select_action_greedy_in_every_state(DynaQ):
-    """With epsilon=0 the action is the argmax of the given state's row, in every state."""
+    """With epsilon=0 the action is the argmax of the given state's row, in every state.
+
+    Checks: DynaQ.select_action
+    """
     import numpy as np
     rng = np.random.default_rng(11)
-    q = rng.normal(size=(7, 4))
+    big = rng.normal(size=(7, 4))
     for s in range(7):
-        q[s, (3 * s + 1) % 4] += 5.0
-    q[5] -= 20.0
-    agent = DynaQ(7, 4, alpha=0.1, gamma=0.9, epsilon=0.0, planning_steps=0, initial_q=q.copy())
+        big[s, (3 * s + 1) % 4] += 5.0
+    big[5] -= 20.0
+    close = np.round(rng.uniform(0.0, 0.05, size=(7, 4)), 3)
     for s in range(7):
-        action = agent.select_action(s)
-        assert isinstance(action, (int, np.integer)) and (not isinstance(action, bool)), f'select_action({s}) must return an integer action (a Python or numpy int), got {type(action).__name__}'
-        best = int(np.argmax(q[s]))
-        picks = sorted({int(np.ravel(agent.select_action(s))[0]) for _ in range(5)})
-        assert picks == [best], f'with epsilon=0, select_action({s}) must return the greedy action of row Q[{s}] = {np.round(q[s], 2).tolist()}, i.e. {best}, but it returned {picks}. Use the row of the given state (also when all its values are negative).'
+        close[s, (s + 2) % 4] = close[s].max() + 0.01
+    for q in (big, close):
+        agent = DynaQ(7, 4, alpha=0.1, gamma=0.9, epsilon=0.0, planning_steps=0, initial_q=q.copy())
+        for s in range(7):
+            action = agent.select_action(s)
+            assert isinstance(action, (int, np.integer)) and (not isinstance(action, bool)), f'select_action({s}) must return an integer action (a Python or numpy int), got {type(action).__name__}'
+            best = int(np.argmax(q[s]))
+            picks = sorted({int(np.ravel(agent.select_action(s))[0]) for _ in range(5)})
+            assert picks == [best], f'with epsilon=0, select_action({s}) must return the greedy action of row Q[{s}] = {np.round(q[s], 3).tolist()}, i.e. {best}, but it returned {picks}. Use the row of the given state (also when all its values are negative), and count as tied only actions whose values are equal.'
 
 @test_case(points=2, hidden=True)
 def test_select_action_explores_with_probability_epsilon(DynaQ):
-    """Action frequencies match epsilon-greedy: 1 - eps + eps/4 greedy, eps/4 each other action."""
+    """Action frequencies match epsilon-greedy: 1 - eps + eps/4 greedy, eps/4 each other action.
+
+    Checks: DynaQ.select_action
+    """
     import numpy as np
     n, eps = (400, 0.8)
     q = np.zeros((6, 4))
     q[4] = [0.2, 1.0, -0.5, 0.4]
     agent = DynaQ(6, 4, alpha=0.1, gamma=0.9, epsilon=eps, planning_steps=0, initial_q=q)
-    picks = [int(np.ravel(agent.select_action(4))[0]) for _ in range(n)]
+    actions = [agent.select_action(4) for _ in range(n)]
+    odd = [a for a in actions if not isinstance(a, (int, np.integer)) or isinstance(a, (bool, np.bool_))]
+    assert not odd, f'with epsilon={eps}, {len(odd)} of {n} calls of select_action returned a {type(odd[0]).__name__} instead of an integer action: the random action must also be an integer in 0..n_actions-1 (np.random.randint(self.n_actions)).'
+    picks = [int(a) for a in actions]
     assert min(picks) >= 0 and max(picks) < 4, 'select_action returned an action outside 0..3'
     freq = np.bincount(picks, minlength=4) / n
     expected = np.full(4, eps / 4)
@@ -87,7 +106,10 @@ def test_select_action_explores_with_probability_epsilon(DynaQ):
 
 @test_case(points=3, hidden=True)
 def test_select_action_breaks_ties_uniformly(DynaQ):
-    """Tied greedy actions are chosen uniformly at random (without ties nothing else is chosen)."""
+    """Tied greedy actions are chosen uniformly at random (without ties nothing else is chosen).
+
+    Checks: DynaQ.select_action
+    """
     import numpy as np
     q = np.zeros((6, 4))
     q[1] = [1.0, 0.0, 1.0, 1.0]

@@ -8,7 +8,10 @@ points = 12
 @test_case(points=1, hidden=False, 
     success_message="OK: run_episodes returns one step count per episode and calls agent.update after every real step.")
 def test_run_episodes_returns_steps_per_episode(run_episodes):
-    """Public: a scripted agent reaching G in 3 steps; every real step reaches agent.update."""
+    """Public: a scripted agent reaching G in 3 steps; every real step reaches agent.update.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_envs import GridWorld
     from mbrl_envs.checking import Checks
@@ -37,7 +40,10 @@ def test_run_episodes_returns_steps_per_episode(run_episodes):
 @test_case(points=1, hidden=False, 
     success_message="OK: max_steps and truncated end an episode, and a truncated step reaches update with done=False. After you submit, hidden tests also run longer episodes with a learning agent.")
 def test_run_episodes_time_limits(run_episodes):
-    """Public: max_steps and truncated end an episode; truncated is not passed as done."""
+    """Public: max_steps and truncated end an episode; truncated is not passed as done.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_envs import GridWorld
     from mbrl_envs.checking import Checks
@@ -84,7 +90,10 @@ def test_run_episodes_time_limits(run_episodes):
 
 @test_case(points=2, hidden=True)
 def test_run_episodes_counts_real_steps_only(run_episodes):
-    """The returned counts are the env.step calls of each episode, planning steps not included."""
+    """The returned counts are the env.step calls of each episode, planning steps not included.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_grader.fakes.dyna import RecordingAgent, RecordingEnv
     env = RecordingEnv()
@@ -97,7 +106,10 @@ def test_run_episodes_counts_real_steps_only(run_episodes):
 
 @test_case(points=1, hidden=True)
 def test_run_episodes_runs_n_episodes(run_episodes):
-    """run_episodes plays exactly n_episodes episodes and returns one count per episode."""
+    """run_episodes plays exactly n_episodes episodes and returns one count per episode.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_grader.fakes.dyna import RecordingAgent, RecordingEnv
     for n in (1, 3):
@@ -109,7 +121,10 @@ def test_run_episodes_runs_n_episodes(run_episodes):
 
 @test_case(points=1, hidden=True)
 def test_run_episodes_ends_episodes_at_the_goal(run_episodes):
-    """An episode stops at the terminal step and the next one starts with env.reset()."""
+    """An episode stops at the terminal step and the next one starts with env.reset().
+
+    Checks: run_episodes
+    """
     from mbrl_grader.fakes.dyna import RecordingAgent, RecordingEnv
     env = RecordingEnv()
     agent = RecordingAgent(env.n_states, planning_steps=3, seed=2)
@@ -120,7 +135,10 @@ def test_run_episodes_ends_episodes_at_the_goal(run_episodes):
 
 @test_case(points=1, hidden=True)
 def test_run_episodes_respects_max_steps_and_truncation(run_episodes):
-    """An episode ends after max_steps real steps, or when env.step reports truncated."""
+    """An episode ends after max_steps real steps, or when env.step reports truncated.
+
+    Checks: run_episodes
+    """
     from mbrl_grader.fakes.dyna import RecordingEnv, StuckAgent
     for cap in (1, 7):
         env = RecordingEnv()
@@ -134,7 +152,10 @@ def test_run_episodes_respects_max_steps_and_truncation(run_episodes):
 
 @test_case(points=1, hidden=True)
 def test_run_episodes_feeds_real_transitions(run_episodes):
-    """agent.update receives each real (s, a, r, s_prime, terminated), also under a time limit."""
+    """agent.update receives each real (s, a, r, s_prime, terminated), also under a time limit.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_grader.fakes.dyna import RecordingAgent, RecordingEnv
     for truncate_after, seed in ((None, 3), (2, 4)):
@@ -148,7 +169,10 @@ def test_run_episodes_feeds_real_transitions(run_episodes):
 
 @test_case(points=4, hidden=True)
 def test_run_episodes_lets_the_agent_learn(run_episodes):
-    """Driven by run_episodes, a reference Dyna-Q agent learns the 8-step path of a small maze."""
+    """Driven by run_episodes, a reference Dyna-Q agent learns the 8-step path of a small maze.
+
+    Checks: run_episodes
+    """
     import numpy as np
     from mbrl_envs import GridWorld
     from mbrl_grader.fakes.dyna import RecordingAgent, RecordingEnv

@@ -8,7 +8,10 @@ points = 4
 @test_case(points=0.5, hidden=False, 
     success_message="OK: bootstrap_counts returns whole non-negative counts of shape (S, A, S) summing to N.")
 def test_bootstrap_counts_shape_and_total(bootstrap_counts):
-    """Public: shape (S, A, S), N transitions in total, whole non-negative counts."""
+    """Public: shape (S, A, S), N transitions in total, whole non-negative counts.
+
+    Checks: bootstrap_counts
+    """
     import random
     import numpy as np
     from mbrl_envs.checking import Checks
@@ -24,7 +27,10 @@ def test_bootstrap_counts_shape_and_total(bootstrap_counts):
 @test_case(points=0, hidden=False, 
     success_message="OK: an empty data set gives all zeros.")
 def test_bootstrap_counts_empty_data(bootstrap_counts):
-    """Public: an empty data set (array or list) gives all zeros (graded in the hidden tests)."""
+    """Public: an empty data set (array or list) gives all zeros (graded in the hidden tests).
+
+    Checks: bootstrap_counts
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:
@@ -40,6 +46,8 @@ def test_bootstrap_counts_resamples(bootstrap_counts):
     False alarms for a correct implementation: no row left out means a permutation,
     P = 200!/200**200 < 1e-80; some row drawn 13+ times: P < 200 * C(200,13) / 200**13 < 1e-7;
     two identical resamples: P < 1e-80.
+
+    Checks: bootstrap_counts
     """
     import random
     import numpy as np
@@ -70,7 +78,10 @@ def test_bootstrap_counts_resamples(bootstrap_counts):
 
 @test_case(points=0.5, hidden=True)
 def test_bootstrap_counts_only_observed_transitions(bootstrap_counts):
-    """Hidden: resamples count only transitions of the data, N of them, in whole numbers."""
+    """Hidden: resamples count only transitions of the data, N of them, in whole numbers.
+
+    Checks: bootstrap_counts
+    """
     import numpy as np
     from mbrl_grader.checks import assert_shape
     data = np.array([[0, 1, 0.0, 2], [2, 0, 1.0, 1], [1, 3, 0.5, 0], [2, 2, 0.0, 2], [0, 0, 0.0, 0]] * 3, dtype=float)
@@ -101,6 +112,8 @@ def test_bootstrap_counts_draws_with_replacement(bootstrap_counts):
 
     The left-out indicators of one resample are negatively associated and resamples are
     independent, so Hoeffding's bound holds: a correct implementation fails with P < 1e-6.
+
+    Checks: bootstrap_counts
     """
     import numpy as np
     from mbrl_grader.checks import assert_fraction, call_many
@@ -127,6 +140,8 @@ def test_bootstrap_counts_follow_data_frequencies(bootstrap_counts):
 
     4000 independent draws over 3 outcomes; Hoeffding band for delta = 1e-6, so a correct
     implementation fails with P < 1e-6.
+
+    Checks: bootstrap_counts
     """
     import numpy as np
     from mbrl_grader.checks import assert_counts_match_probs, call_many

@@ -8,7 +8,10 @@ points = 4
 @test_case(points=1, hidden=False, 
     success_message="OK: identical members give 0, disjoint members 1, and the hand-computed K = 4 case is right.")
 def test_disagreement_simple_cases(ensemble_disagreement):
-    """Public: identical members give 0, disjoint members 1, and one hand-computed K = 4 case."""
+    """Public: identical members give 0, disjoint members 1, and one hand-computed K = 4 case.
+
+    Checks: ensemble_disagreement
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:
@@ -27,7 +30,10 @@ def test_disagreement_simple_cases(ensemble_disagreement):
 @test_case(points=0.5, hidden=False, 
     success_message="OK: one value per (s, a) for (K, S, A, S') input, and 0 for a single member. After you submit, hidden tests also compare your values with the formula on random ensembles of several sizes.")
 def test_disagreement_shapes_and_single_member(ensemble_disagreement):
-    """Public: (K, S, A, S') gives one value per (s, a); a single member gives 0 without warnings."""
+    """Public: (K, S, A, S') gives one value per (s, a); a single member gives 0 without warnings.
+
+    Checks: ensemble_disagreement
+    """
     import warnings
     import numpy as np
     from mbrl_envs.checking import Checks
@@ -47,7 +53,10 @@ def test_disagreement_shapes_and_single_member(ensemble_disagreement):
 
 @test_case(points=1.5, hidden=True)
 def test_disagreement_exact_values(ensemble_disagreement):
-    """Hidden: random ensembles of 2 to 6 members match the mean pairwise TV distance."""
+    """Hidden: random ensembles of 2 to 6 members match the mean pairwise TV distance.
+
+    Checks: ensemble_disagreement
+    """
     import numpy as np
     from mbrl_ref.modern.ensemble import ensemble_disagreement as ref
     rng = np.random.default_rng(4)
@@ -66,7 +75,10 @@ def test_disagreement_exact_values(ensemble_disagreement):
 
 @test_case(points=0.5, hidden=True)
 def test_disagreement_batched(ensemble_disagreement):
-    """Hidden: a (K, S, A, S') ensemble gives the per-(s, a) disagreement of each slice."""
+    """Hidden: a (K, S, A, S') ensemble gives the per-(s, a) disagreement of each slice.
+
+    Checks: ensemble_disagreement
+    """
     import numpy as np
     from mbrl_ref.modern.ensemble import ensemble_disagreement as ref
     rng = np.random.default_rng(7)
@@ -79,7 +91,10 @@ def test_disagreement_batched(ensemble_disagreement):
 
 @test_case(points=0.5, hidden=True)
 def test_disagreement_single_member(ensemble_disagreement):
-    """Hidden: K = 1 gives zeros of the right shape, without dividing by zero."""
+    """Hidden: K = 1 gives zeros of the right shape, without dividing by zero.
+
+    Checks: ensemble_disagreement
+    """
     import warnings
     import numpy as np
     with warnings.catch_warnings():

@@ -12,6 +12,8 @@ def test_shooting_returns_first_action_of_best_sequence(random_shooting_action):
 
     With 60 candidates of 2 binary actions, the rewarding sequence (1 of 4) is missed with
     P = 0.75**60 < 1e-7.
+
+    Checks: random_shooting_action
     """
     import random
     import numpy as np
@@ -42,6 +44,8 @@ def test_shooting_small_models(random_shooting_action):
 
     Each case has horizon <= 2 and 60 candidates of at most 4 sequences: a needed sequence is
     missed with P <= 0.75**60 < 1e-7 (6 calls: P < 1e-6).
+
+    Checks: random_shooting_action
     """
     import random
     import numpy as np
@@ -134,6 +138,8 @@ def test_shooting_mpc_reaches_goal(random_shooting_action):
     """Hidden: replanning with random shooting walks a 3-cell corridor with step costs in 2 steps.
 
     From cell 0 the only best sequence (right, right: 1 of 4) is missed with P = 0.75**60 < 1e-7.
+
+    Checks: random_shooting_action
     """
     from mbrl_grader.checks import as_int
 
@@ -176,7 +182,10 @@ def test_shooting_mpc_reaches_goal(random_shooting_action):
 
 @test_case(points=0.5, hidden=True)
 def test_shooting_picks_first_action_of_best_sequence(random_shooting_action):
-    """Hidden: 4 actions; only sequences starting with action 3 pay. Missed with P = 0.75**80."""
+    """Hidden: 4 actions; only sequences starting with action 3 pay. Missed with P = 0.75**80.
+
+    Checks: random_shooting_action
+    """
     from mbrl_grader.checks import as_int
 
     class OneGoodMove:
@@ -192,7 +201,10 @@ def test_shooting_picks_first_action_of_best_sequence(random_shooting_action):
 
 @test_case(points=0.5, hidden=True)
 def test_shooting_uses_discount(random_shooting_action):
-    """Hidden: gamma = 0 counts step 0 only; reward 1 now vs 2.5 later with gamma 0.3 and 0.5 (P < 1e-7)."""
+    """Hidden: gamma = 0 counts step 0 only; reward 1 now vs 2.5 later with gamma 0.3 and 0.5 (P < 1e-7).
+
+    Checks: random_shooting_action
+    """
     from mbrl_grader.checks import as_int
 
     class NowOrLater:
@@ -221,7 +233,10 @@ def test_shooting_uses_discount(random_shooting_action):
 
 @test_case(points=0.5, hidden=True)
 def test_shooting_stops_at_unknown(random_shooting_action):
-    """Hidden: the return before (None, None) is kept, and the rollout stops there (P < 1e-10)."""
+    """Hidden: the return before (None, None) is kept, and the rollout stops there (P < 1e-10).
+
+    Checks: random_shooting_action
+    """
     from mbrl_grader.checks import as_int
 
     class Partial:
@@ -254,7 +269,10 @@ def test_shooting_stops_at_unknown(random_shooting_action):
 
 @test_case(points=0.5, hidden=True)
 def test_shooting_follows_imagined_states(random_shooting_action):
-    """Hidden: a reward two imagined steps away (3 actions, 150 candidates: missed with P < 1e-7)."""
+    """Hidden: a reward two imagined steps away (3 actions, 150 candidates: missed with P < 1e-7).
+
+    Checks: random_shooting_action
+    """
     from mbrl_grader.checks import as_int
 
     class TwoStep:
@@ -276,7 +294,10 @@ def test_shooting_follows_imagined_states(random_shooting_action):
 
 @test_case(points=0.5, hidden=True)
 def test_shooting_negative_returns(random_shooting_action):
-    """Hidden: when every sequence has a negative return the least bad one still wins (P < 1e-10)."""
+    """Hidden: when every sequence has a negative return the least bad one still wins (P < 1e-10).
+
+    Checks: random_shooting_action
+    """
     from mbrl_grader.checks import as_int
 
     class AllCosts:

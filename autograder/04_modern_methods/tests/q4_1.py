@@ -8,7 +8,10 @@ points = 5
 @test_case(points=1, hidden=False, 
     success_message="Public checks passed (unvisited children, c = 0, a few hand-computed UCT choices). The grade also compares your choices with the formula on many random nodes.")
 def test_uct_basic(uct_select):
-    """Public: unvisited children first, c = 0 exploits, and three hand-computed UCT choices."""
+    """Public: unvisited children first, c = 0 exploits, and three hand-computed UCT choices.
+
+    Checks: uct_select
+    """
     import numpy as np
     from mbrl_envs.checking import Checks
     with Checks() as check:
@@ -27,7 +30,10 @@ def test_uct_basic(uct_select):
 
 @test_case(points=1.5, hidden=True)
 def test_uct_exact_choices(uct_select):
-    """Hidden: 40 random nodes (2 to 6 children, no near-ties) choose the child of the UCT formula."""
+    """Hidden: 40 random nodes (2 to 6 children, no near-ties) choose the child of the UCT formula.
+
+    Checks: uct_select
+    """
     import numpy as np
     from mbrl_grader.checks import as_int
     from mbrl_ref.modern.mcts import uct_select as ref
@@ -49,7 +55,10 @@ def test_uct_exact_choices(uct_select):
 
 @test_case(points=0.5, hidden=True)
 def test_uct_log_of_parent_count(uct_select):
-    """Hidden: the log is of the parent's count N = sum N_i, not of the child's own count."""
+    """Hidden: the log is of the parent's count N = sum N_i, not of the child's own count.
+
+    Checks: uct_select
+    """
     from mbrl_grader.checks import as_int
     got = as_int(uct_select([100, 2], [60.0, 0.0], 0.5), 'uct_select(...)')
     assert got == 1, "visits=[100, 2], value_sums=[60, 0], c=0.5: the rarely tried child 1 has the higher UCT score (0.760 vs 0.708); use ln of the PARENT count N = sum of the children's visits, divided by the child's own visits: c * sqrt(ln(N) / N_i). You chose {}".format(got)
@@ -58,7 +67,10 @@ def test_uct_log_of_parent_count(uct_select):
 
 @test_case(points=1.5, hidden=True)
 def test_uct_unvisited_first_without_division_by_zero(uct_select):
-    """Hidden: an unvisited child is returned before any visited one, without dividing by zero."""
+    """Hidden: an unvisited child is returned before any visited one, without dividing by zero.
+
+    Checks: uct_select
+    """
     import warnings
     from mbrl_grader.checks import as_int
     cases = [([0, 5, 0, 3], [0.0, 5.0, 0.0, 3.0], (0, 2)), ([5, 0, 3, 0], [5.0, 0.0, 3.0, 0.0], (1, 3)), ([4, 4, 0], [4.0, 4.0, 0.0], (2,)), ([0, 0, 0], [0.0, 0.0, 0.0], (0, 1, 2))]
@@ -73,7 +85,10 @@ def test_uct_unvisited_first_without_division_by_zero(uct_select):
 
 @test_case(points=0.5, hidden=True)
 def test_uct_explores(uct_select):
-    """Hidden: the exploration bonus can outweigh a better mean; with c = 0 it cannot."""
+    """Hidden: the exploration bonus can outweigh a better mean; with c = 0 it cannot.
+
+    Checks: uct_select
+    """
     from mbrl_grader.checks import as_int
     got = as_int(uct_select([30, 1], [18.0, 0.0], 1.4), 'uct_select(...)')
     assert got == 1, 'visits=[30, 1], value_sums=[18, 0], c=1.4: the exploration bonus c*sqrt(ln N / N_i) of the once-tried child 1 (2.6) outweighs its lower mean, so UCT explores child 1; you chose {}'.format(got)

@@ -115,8 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 bad += 1
                 continue
-            keep = ("questions", "mutants", "survivors", "errors", "equivalent", "killed_elsewhere")
-            section.update({k: old[k] for k in (*keep, "stale_equivalents", "baseline_s")})
+            keep = (
+                *("questions", "mutants", "survivors", "errors", "equivalent", "killed_elsewhere"),
+                *("diagnosis", "details", "contradictions"),
+            )
+            section.update(
+                {k: old[k] for k in (*keep, "stale_equivalents", "baseline_s") if k in old}
+            )
         bad += len(section["survivors"]) + len(section["false_rejects"]) + len(section["errors"])
         if ns.question or ns.mutant:
             print("\n".join(report.assignment_markdown(name, section)))

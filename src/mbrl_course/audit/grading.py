@@ -85,7 +85,7 @@ def run_job(job: Job) -> JobResult:
         str(result.status),
         failed,
         timed_out,
-        {o.key: o.message[:300] for o in result.outcomes if not o.passed},
+        {o.key: o.message[:2000] for o in result.outcomes if not o.passed},
         result.reason[:500],
         time.monotonic() - t0,
         float(result.timings.get("execute_s", 0.0)),

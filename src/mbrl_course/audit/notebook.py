@@ -28,6 +28,7 @@ import nbformat
 
 from mbrl_course.inject import defined_names
 
+from . import behaviours
 from . import mutants as mutation
 
 SOLUTION_BEGIN = re.compile(r"^\s*#\s*BEGIN SOLUTION\b")
@@ -45,6 +46,10 @@ class Question:
     arguments: frozenset[str]
     test_source: str
     test_file: Path
+    declarations: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    """Per test key (``q2_1:test_name``): the behaviours its docstring declares (None: none)."""
+    hidden: dict[str, bool] = field(default_factory=dict)
+    test_arguments: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,7 +88,18 @@ def load_questions(autograder_dir: Path) -> list[Question]:
             args.update(inspect.signature(case.func).parameters)
         path = files.get(name, autograder_dir / "tests" / f"{name}.py")
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
-        questions.append(Question(name, order, frozenset(args), text, path))
+        keys = [f"{case.question}:{case.func.__name__}" for case in qcases]
+        declarations = {
+            k: behaviours.declared(c.func.__doc__) for k, c in zip(keys, qcases, strict=True)
+        }
+        hidden = {k: bool(c.hidden) for k, c in zip(keys, qcases, strict=True)}
+        arguments = {
+            k: frozenset(inspect.signature(c.func).parameters)
+            for k, c in zip(keys, qcases, strict=True)
+        }
+        questions.append(
+            Question(name, order, frozenset(args), text, path, declarations, hidden, arguments)
+        )
     return questions
 
 
@@ -304,6 +320,58 @@ class AssignmentNotebook:
             for q in self.questions
             if "env" in q.arguments or name in self.needed_names(q.arguments)
         ]
+
+    # ------------------------------------------------------------------ behaviours
+
+    def known_behaviours(self) -> set[str]:
+        """What a test may declare: graded names, their methods and labelled aspects."""
+        known = {a for q in self.questions for a in q.arguments} - {"env"}
+        for name in sorted(known):
+            index = self._last_defining_cell(name)
+            if index is None:
+                continue
+            source = self.nb.cells[index].source
+            for qualname in mutation.iter_definitions(source):
+                if qualname.split(".")[0] == name:
+                    known.add(qualname)
+                    known |= {
+                        f"{qualname}/{aspect}"
+                        for _, aspect in behaviours.aspect_labels(source, qualname)
+                    }
+        return known
+
+    def behaviour_of(self, definition: Definition, line: int) -> str:
+        """The behaviour a mutant of `definition` at cell line `line` breaks."""
+        source = self.nb.cells[definition.cell_index].source
+        return behaviours.mutated_behaviour(source, definition.qualname, line)
+
+    def answer_names(self) -> set[str]:
+        """Test arguments that are answers (no function or class defines them): ``q2_2``."""
+        names = {a for q in self.questions for a in q.arguments} - {"env"}
+        return {n for n in names if self._defines_code(n) is False}
+
+    def _defines_code(self, name: str) -> bool:
+        index = self._last_defining_cell(name)
+        if index is None:
+            return False
+        return any(
+            q.split(".")[0] == name for q in mutation.iter_definitions(self.nb.cells[index].source)
+        )
+
+    def declarations(self) -> dict[str, tuple[str, ...] | None]:
+        """Every test key's declared behaviours.
+
+        A test taking only answers (``q2_2``) checks those answers: it needs no declaration.
+        """
+        answers = self.answer_names()
+        result: dict[str, tuple[str, ...] | None] = {}
+        for q in self.questions:
+            for key, declared in q.declarations.items():
+                args = q.test_arguments.get(key, frozenset())
+                if declared is None and args and args <= answers:
+                    declared = tuple(sorted(args))
+                result[key] = declared
+        return result
 
     # ------------------------------------------------------------------ trimming
 

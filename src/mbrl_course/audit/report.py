@@ -41,6 +41,48 @@ def question_rows(audit: AssignmentAudit) -> list[dict[str, Any]]:
     return rows
 
 
+def diagnosis_rows(audit: AssignmentAudit) -> list[dict[str, Any]]:
+    """Per question: killed mutants and how many a failing test declaring their behaviour caught."""
+    counts: dict[str, Counter] = {}
+    for m in audit.mutants:
+        if m.diagnosed is None:
+            continue
+        c = counts.setdefault(m.question, Counter())
+        c["killed"] += 1
+        c["diagnosed"] += bool(m.diagnosed)
+        c["charged_once"] += bool(m.diagnosed) and not m.stray
+    order = {q: i for i, q in enumerate(audit.questions)}
+    return [
+        {
+            "question": q,
+            "killed": c["killed"],
+            "diagnosed": c["diagnosed"],
+            "accuracy": round(c["diagnosed"] / c["killed"], 4) if c["killed"] else 1.0,
+            "charged_once": c["charged_once"],
+        }
+        for q, c in sorted(counts.items(), key=lambda item: order.get(item[0], 1e9))
+    ]
+
+
+def mutant_details(audit: AssignmentAudit) -> list[dict[str, Any]]:
+    """Per detected mutant: its behaviour, the failing tests, their messages and the diagnosis."""
+    return [
+        {
+            "id": m.id,
+            "question": m.question,
+            "behaviour": m.behaviour,
+            "verdict": m.verdict,
+            "diagnosed": m.diagnosed,
+            "failed": m.failed,
+            "messages": m.messages,
+            "contradictions": m.contradictions,
+            "stray": m.stray,
+        }
+        for m in audit.mutants
+        if m.failed
+    ]
+
+
 def false_rejects(audit: AssignmentAudit) -> list[dict[str, Any]]:
     """Correct variants that lost a point (or could not be graded)."""
     return [v.to_dict() for v in audit.variants if v.failed or v.status != "graded"]
@@ -65,6 +107,16 @@ def audit_to_json(audit: AssignmentAudit, digest: str) -> dict[str, Any]:
             if m.verdict == "killed_elsewhere"
         ],
         "stale_equivalents": audit.stale_equivalents,
+        "diagnosis": diagnosis_rows(audit),
+        "details": mutant_details(audit),
+        "declarations": audit.declarations,
+        "undeclared": sorted(k for k, v in audit.declarations.items() if v is None),
+        "unknown_behaviours": audit.unknown,
+        "contradictions": [
+            {"id": m.id, "test": k, "phrase": phrase}
+            for m in audit.mutants
+            for k, phrase in sorted(m.contradictions.items())
+        ],
         "variants": [v.to_dict() for v in audit.variants],
         "false_rejects": false_rejects(audit),
         "baseline_s": audit.baseline,
@@ -106,6 +158,83 @@ def _survivor_block(m: dict[str, Any]) -> list[str]:
     return [head, "", "```diff", m["diff"].rstrip("\n"), "```", ""]
 
 
+def diagnosis_totals(section: dict[str, Any]) -> tuple[int, int] | None:
+    """(killed, diagnosed at the right place) of one assignment; None for an older report."""
+    if "diagnosis" not in section:
+        return None
+    rows = section["diagnosis"]
+    return sum(r["killed"] for r in rows), sum(r["diagnosed"] for r in rows)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "n/a"
+
+
+def _diagnosis_lines(section: dict[str, Any], heading: str) -> list[str]:
+    """Diagnosis accuracy per question, the misdiagnosed mutants, contradictions, undeclared."""
+    totals = diagnosis_totals(section)
+    if totals is None:
+        return []
+    lines = [
+        f"{heading}# Diagnosis: do the failing tests name what the mutant broke?",
+        "",
+        "A killed mutant is *diagnosed at the right place* when one of its failing tests declares "
+        "(`Checks:` in its docstring) the behaviour the mutant changed (its definition and the "
+        "`# behaviour:` label of its line).",
+        "",
+        "*Charged once*: every failing test declares it (no test of another behaviour fails too).",
+        "",
+        "| question | killed | diagnosed at the right place | accuracy | charged once |",
+        "|---|---|---|---|---|",
+    ]
+    for row in section["diagnosis"]:
+        lines.append(
+            f"| {row['question']} | {row['killed']} | {row['diagnosed']} | "
+            f"{_percent(row['diagnosed'], row['killed'])} | {row.get('charged_once', 'n/a')} |"
+        )
+    killed, right = totals
+    once = sum(r.get("charged_once", 0) for r in section["diagnosis"])
+    lines += [
+        "",
+        f"Overall: {right} of {killed} killed mutants ({_percent(right, killed)}) diagnosed at "
+        f"the right place; {once} ({_percent(once, killed)}) charged once.",
+        "",
+    ]
+    declarations = section.get("declarations", {})
+    wrong = [d for d in section.get("details", []) if d["diagnosed"] is False]
+    if wrong:
+        lines += [f"{heading}# Misdiagnosed mutants ({len(wrong)})", ""]
+        for d in wrong:
+            tests = ", ".join(
+                f"{k} ({', '.join(declarations.get(k) or ['undeclared'])})" for k in d["failed"]
+            )
+            lines.append(f"- `{d['id']}` breaks `{d['behaviour']}`; fails {tests}")
+        lines.append("")
+    stray = [d for d in section.get("details", []) if d["diagnosed"] and d.get("stray")]
+    if stray:
+        lines += [f"{heading}# Diagnosed, but also charged by tests of other behaviours", ""]
+        for d in stray:
+            tests = ", ".join(
+                f"{k} ({', '.join(declarations.get(k) or ['undeclared'])})" for k in d["stray"]
+            )
+            lines.append(f"- `{d['id']}` breaks `{d['behaviour']}`; also fails {tests}")
+        lines.append("")
+    if section.get("contradictions"):
+        lines += [f"{heading}# Self-contradicting messages", ""]
+        lines += [
+            f'- `{c["id"]}`, {c["test"]}: "{c["phrase"]}"' for c in section["contradictions"]
+        ] + [""]
+    if section.get("undeclared"):
+        lines += [f"{heading}# Tests that declare no behaviour", ""]
+        lines += [f"- {k}" for k in section["undeclared"]] + [""]
+    if section.get("unknown_behaviours"):
+        lines += [f"{heading}# Declared behaviours the notebook does not have", ""]
+        lines += [
+            f"- {k}: {', '.join(v)}" for k, v in sorted(section["unknown_behaviours"].items())
+        ] + [""]
+    return lines
+
+
 def assignment_markdown(name: str, section: dict[str, Any], heading: str = "##") -> list[str]:
     """The REPORT.md section of one assignment."""
     lines = [f"{heading} {name}", ""]
@@ -123,6 +252,7 @@ def assignment_markdown(name: str, section: dict[str, Any], heading: str = "##")
         f"({score:.1f}%), {totals['equivalent']} equivalent; audit took {section['seconds']} s.",
         "",
     ]
+    lines += _diagnosis_lines(section, heading)
     if section["survivors"]:
         lines += [f"{heading}# Surviving mutants ({len(section['survivors'])})", ""]
         for m in section["survivors"]:
@@ -161,8 +291,9 @@ def assignment_markdown(name: str, section: dict[str, Any], heading: str = "##")
 def summary_rows(report: dict[str, Any]) -> list[str]:
     """One line per assignment: mutants, score, survivors, false rejects."""
     lines = [
-        "| assignment | mutants | equivalent | survived | mutation score | false rejects |",
-        "|---|---|---|---|---|---|",
+        "| assignment | mutants | equivalent | survived | mutation score | diagnosed at the right "
+        "place | false rejects |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, section in sorted(report["assignments"].items()):
         rows = section["questions"]
@@ -170,8 +301,11 @@ def summary_rows(report: dict[str, Any]) -> list[str]:
         eq = sum(r["equivalent"] for r in rows)
         surv = sum(r["survived"] + r["error"] for r in rows)
         score = 100 * (total - eq - surv) / (total - eq) if total - eq else 100.0
+        diag = diagnosis_totals(section)
+        accuracy = _percent(diag[1], diag[0]) if diag else "n/a"
         lines.append(
-            f"| {name} | {total} | {eq} | {surv} | {score:.1f}% | {len(section['false_rejects'])} |"
+            f"| {name} | {total} | {eq} | {surv} | {score:.1f}% | {accuracy} | "
+            f"{len(section['false_rejects'])} |"
         )
     return lines
 
@@ -185,6 +319,8 @@ def report_markdown(report: dict[str, Any]) -> str:
         "node of a graded definition's solution code and is graded with the real trusted runner;",
         "a mutant is *killed* when a test of its question fails. Equivalent mutants (no behaviour",
         "change) are listed with their reason in `audit/NN_topic.equivalent.yaml` and count apart.",
+        "*Diagnosed at the right place*: a failing test declares (`Checks:`) the behaviour the",
+        "mutant changed; per question in each assignment's diagnosis table.",
         "",
         f"Input digest: `{report.get('digest', '')}`",
         "",

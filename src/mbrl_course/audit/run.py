@@ -21,6 +21,7 @@ import nbformat
 
 from mbrl_course.inject import make_submission
 
+from . import behaviours
 from .grading import Job, JobResult, Stage, mutant_limits, run_jobs
 from .notebook import AssignmentNotebook, Definition
 
@@ -39,6 +40,16 @@ class MutantVerdict:
     diff: str = ""
     reason: str = ""
     """The equivalence reason (equivalent mutants) or the grader's note (errors)."""
+    behaviour: str = ""
+    """What the mutant breaks: its definition and the aspect labelled at its line."""
+    messages: dict[str, str] = field(default_factory=dict)
+    """Failing test key -> its message as a student reads it (scrubbed, truncated)."""
+    diagnosed: bool | None = None
+    """Killed mutants: whether a failing test declares the mutated behaviour."""
+    contradictions: dict[str, str] = field(default_factory=dict)
+    """Failing test key -> the phrase of its message that contradicts itself."""
+    stray: list[str] = field(default_factory=list)
+    """Failing tests that do not declare the mutated behaviour (the mistake charged again)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -71,6 +82,11 @@ class AssignmentAudit:
     notes: list[str] = field(default_factory=list)
     stale_equivalents: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    declarations: dict[str, list[str] | None] = field(default_factory=dict)
+    """Every test key's declared behaviours (None: undeclared)."""
+    hidden: dict[str, bool] = field(default_factory=dict)
+    unknown: dict[str, list[str]] = field(default_factory=dict)
+    """Test key -> declared behaviours the notebook does not have."""
 
 
 def _classify(res: JobResult, definition: Definition) -> tuple[str, list[str]]:
@@ -205,7 +221,26 @@ class AssignmentAuditor:
             notes=notes,
             stale_equivalents=stale,
             seconds=time.monotonic() - t0,
+            **self._declared(),
         )
+
+    def _declared(self) -> dict[str, Any]:
+        """The tests' declarations, which of them are hidden and any unknown behaviours."""
+        known = self.nb.known_behaviours()
+        declarations = self.nb.declarations()
+        unknown = {
+            k: [b for b in v if behaviours.unknown(b, known)]
+            for k, v in declarations.items()
+            if v and any(behaviours.unknown(b, known) for b in v)
+        }
+        hidden = {k: v for q in self.nb.questions for k, v in q.hidden.items()}
+        return {
+            "declarations": {
+                k: list(v) if v is not None else None for k, v in declarations.items()
+            },
+            "hidden": hidden,
+            "unknown": unknown,
+        }
 
     def _baselines(self, stage, groups, n_jobs, hide, notes):  # noqa: ANN001, ANN202
         """Grade the trimmed solution once per question group: it must pass every test."""
@@ -251,6 +286,10 @@ class AssignmentAuditor:
         if verdict == "survived" and m.id in self.equivalents:
             verdict, reason = "equivalent", self.equivalents[m.id]
         original = self.nb.nb.cells[d.cell_index].source
+        behaviour = self.nb.behaviour_of(d, m.line)
+        declarations = self.nb.declarations()
+        real = [k for k in failed if k not in res.timed_out]
+        killed = verdict in ("killed", "killed_elsewhere")
         return MutantVerdict(
             m.id,
             d.qualname,
@@ -261,6 +300,17 @@ class AssignmentAuditor:
             failed,
             m.diff(original, self.name) if verdict in ("survived", "equivalent") else "",
             reason,
+            behaviour,
+            {k: behaviours.scrub(res.messages.get(k, "")) for k in failed},
+            behaviours.diagnosed((declarations.get(k) for k in real), behaviour)
+            if killed
+            else None,
+            {
+                k: c
+                for k in failed
+                if (c := behaviours.contradiction(res.messages.get(k, ""))) is not None
+            },
+            [k for k in real if not behaviours.diagnosed([declarations.get(k)], behaviour)],
         )
 
     def _grade_variants(

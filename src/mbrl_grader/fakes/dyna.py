@@ -170,3 +170,25 @@ class LastOutcomeModel:
     def predict(self, s: Any, a: Any):
         """The remembered (s', r), or (None, None)."""
         return self.table.get((int(s), int(a)), (None, None))
+
+
+def planning_forgets_gamma(agent_class: Any) -> bool:
+    """Whether a student's ``DynaQ`` plans with the target ``r_hat + max Q[s_hat]`` (no gamma).
+
+    One planning step with alpha = 1 and gamma = 0.5 on (5, 0) -> (s_hat=6, r_hat=1), max Q[6] = 2:
+    the target is 2 with gamma and 3 without. Tests that run planning end to end return early
+    on True, so a forgotten gamma is charged in one test only (q2_1's
+    ``test_planning_target_is_equation_3``). Any error in the student's code means False: the
+    calling test then runs and reports it.
+    """
+    try:
+        q = np.zeros((8, 4))
+        q[6] = [0.0, 2.0, 0.0, 0.0]
+        model = ScriptedModel(pair=(5, 0), outcome=(6, 1.0))
+        agent = agent_class(8, 4, alpha=1.0, gamma=0.5, epsilon=0.1, planning_steps=1,
+                            model=model, initial_q=q)  # fmt: skip
+        agent.update(1, 1, 0.0, 2, True)
+        got = float(np.asarray(agent.Q, dtype=float)[5, 0])
+    except Exception:  # noqa: BLE001 - the student's error is reported by the calling test
+        return False
+    return bool(np.isclose(got, 3.0, rtol=0, atol=1e-9))
