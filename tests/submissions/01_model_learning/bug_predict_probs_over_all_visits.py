@@ -2,12 +2,12 @@
 
 import numpy as np
 
-q1_1 = "b"
+q1_1 = "a"
 q1_2 = 1600
 q2_1 = 5 / 8
 q3_2 = 738
 q3_3 = "TFFT"
-q4_1 = "c"
+q4_1 = "d"
 
 
 class TabularModel:

@@ -73,7 +73,7 @@ def run_episodes(agent, env, n_episodes, max_steps=10_000):
     return np.array(steps_per_episode)
 
 
-q2_2 = "b"
+q2_2 = "c"
 q3_1 = "d"
-q3_2 = "b"
+q3_2 = "a"
 q3_3 = 10_500

@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 
-q1_1 = "b"
-q2_1 = "b"
+q1_1 = "c"
+q2_1 = "a"
 q4_3 = "b"
 
 

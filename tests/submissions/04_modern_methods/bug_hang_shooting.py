@@ -60,8 +60,8 @@ def uct_select(visits, value_sums, c=1.4):
 
 
 q1_3 = " B "
-q2_2 = "b"
-q3_1 = "C"
-q4_2 = "b"
-q5_1 = "b"
-q5_2 = "c"
+q2_2 = "d"
+q3_1 = "a"
+q4_2 = "c"
+q5_1 = "c"
+q5_2 = "b"
