@@ -22,7 +22,7 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
-# The Slurm test (tests/course/test_slurm.py) starts a real single-node cluster from Debian's
+# The Slurm test (tests/course/grading/test_slurm.py) starts a real single-node cluster from Debian's
 # packages. Installed once, quietly; skipped when the daemons exist.
 SLURM := /usr/sbin/slurmctld /usr/sbin/slurmd /usr/sbin/munged
 

@@ -29,10 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from mbrl_course import samples
-from mbrl_course.autograders import find_autograders
-from mbrl_course.batch import Settings, grade_batch
-from mbrl_course.layout import course_root
+from mbrl_course.autograder import find_autograders
+from mbrl_course.corpus import samples
+from mbrl_course.course import course_root
+from mbrl_course.grading.batch import Settings, grade_batch
 from mbrl_grader.results import Limits
 
 PLAIN_EXEC = r"""

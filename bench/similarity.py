@@ -30,8 +30,8 @@ from pathlib import Path
 import nbformat
 
 from mbrl_course import similarity
-from mbrl_course.inject import make_submission
-from mbrl_course.layout import default_layout
+from mbrl_course.corpus.inject import make_submission
+from mbrl_course.course import default_layout
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -2,12 +2,12 @@
 
     mbrl-course build [--only NAME] [--check]   regenerate assignments/ and autograder/
     mbrl-course validate [NAME ...]             solution 100 %, blank 0, no leaks, timings
-    mbrl-course grade ...                       batch grading (mbrl_course.grade:main)
-    mbrl-course run ...                         `make run` pipeline (mbrl_course.run:main)
-    mbrl-course merge SHARD_OUT... --db DB      merge sharded gradebooks (mbrl_course.merge:main)
-    mbrl-course export --format canvas|csv      LMS export (mbrl_course.export:main)
-    mbrl-course backup [--db DB] DEST           consistent gradebook copy (mbrl_course.backup:main)
-    mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_course.samples:main)
+    mbrl-course grade ...                       batch grading (mbrl_course.grading.grade:main)
+    mbrl-course run ...                         `make run` pipeline (mbrl_course.grading.run:main)
+    mbrl-course merge SHARD_OUT... --db DB      merge sharded gradebooks (mbrl_course.gradebook.merge:main)
+    mbrl-course export --format canvas|csv      LMS export (mbrl_course.gradebook.export:main)
+    mbrl-course backup [--db DB] DEST           consistent gradebook copy (mbrl_course.gradebook.backup:main)
+    mbrl-course samples [--only NAME]           regenerate samples/ (mbrl_course.corpus.samples:main)
     mbrl-course review [--assignment NN]        rubric grading page (mbrl_course.review.cli:main)
     mbrl-course written-pdf SUBS --assignment NN --out DIR   PDFs for Gradescope
     mbrl-course similarity SUBS --assignment NN copy check of graded code (mbrl_course.similarity)
@@ -27,20 +27,32 @@ from collections.abc import Sequence
 from pathlib import Path
 
 DISPATCHED = {
-    "grade": ("mbrl_course.grade", "main", "grade submissions in batch (see `grade --help`)"),
-    "run": ("mbrl_course.run", "main", "build, grade the samples, print the gradebook"),
-    "merge": ("mbrl_course.merge", "main", "merge the gradebooks of `grade --shard` runs"),
-    "export": ("mbrl_course.export", "main", "export the gradebook for an LMS (Canvas) or as CSV"),
+    "grade": (
+        "mbrl_course.grading.grade",
+        "main",
+        "grade submissions in batch (see `grade --help`)",
+    ),
+    "run": ("mbrl_course.grading.run", "main", "build, grade the samples, print the gradebook"),
+    "merge": (
+        "mbrl_course.gradebook.merge",
+        "main",
+        "merge the gradebooks of `grade --shard` runs",
+    ),
+    "export": (
+        "mbrl_course.gradebook.export",
+        "main",
+        "export the gradebook for an LMS (Canvas) or as CSV",
+    ),
     "backup": (
-        "mbrl_course.backup",
+        "mbrl_course.gradebook.backup",
         "main",
         "consistent copy of the gradebook (safe while in use)",
     ),
-    "samples": ("mbrl_course.samples", "main", "regenerate samples/ from tests/submissions"),
+    "samples": ("mbrl_course.corpus.samples", "main", "regenerate samples/ from tests/submissions"),
     "review": ("mbrl_course.review.cli", "main", "grade written answers in the browser (rubrics)"),
-    "written-pdf": ("mbrl_course.written_pdf", "main", "one PDF of written answers per submission"),
+    "written-pdf": ("mbrl_course.written.pdf", "main", "one PDF of written answers per submission"),
     "corpus-report": (
-        "mbrl_course.corpus_report",
+        "mbrl_course.corpus.report",
         "main",
         "share of the mistake corpus the public checks flag, per notebook",
     ),
@@ -117,7 +129,7 @@ def _dispatch(command: str, argv: list[str]) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from . import build
-    from .layout import default_layout
+    from .course import default_layout
 
     layout = default_layout(args.root)
     try:
@@ -144,7 +156,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from . import validate
-    from .layout import default_layout
+    from .course import default_layout
 
     layout = default_layout(args.root)
     try:

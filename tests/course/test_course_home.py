@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mbrl_course import export
-from mbrl_course.layout import CourseConfigError, gradebook_path, is_code_checkout
+from mbrl_course.course import CourseConfigError, gradebook_path, is_code_checkout
+from mbrl_course.gradebook import export
 
 REPO = Path(__file__).resolve().parents[2]
 

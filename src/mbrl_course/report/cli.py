@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..gradebook_db import GradebookDB, SchemaError
-from ..layout import CourseConfigError, default_layout, gradebook_path
-from ..written import load_rubrics
+from ..course import CourseConfigError, default_layout, gradebook_path
+from ..gradebook.db import GradebookDB, SchemaError
+from ..written.answers import load_rubrics
 from .collect import collect
 from .html import report_html
 from .terminal import summary

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from ..gradebook_db import GradebookDB
-from ..layout import CourseConfigError, default_layout, gradebook_path
-from ..written import Rubric, load_rubrics
+from ..course import CourseConfigError, default_layout, gradebook_path
+from ..gradebook.db import GradebookDB
+from ..written.answers import Rubric, load_rubrics
 from .app import Reviewer, create_app
 
 HOST = "127.0.0.1"

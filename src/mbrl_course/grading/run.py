@@ -1,0 +1,132 @@
+"""`mbrl-course run` (what `make run` calls): build, regenerate the samples, grade them, print the
+gradebook and check every sample graded as its expected.json says.
+
+The samples are graded into their own database, ``OUT/gradebook.sqlite``, recreated on each run,
+so the demo never mixes with the course's real gradebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..course import course_root
+from ..gradebook.db import DEFAULT_DB_NAME
+from ..gradebook.outputs import Scrubbers, check_out_dir, export_db
+from ..gradebook.rows import format_table
+from .batch import ToolError, grade_batch
+from .grade import add_common_options, open_db, settings_from_args, store, summary
+from .submissions import InputError
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The argument parser of `mbrl-course run`."""
+    p = argparse.ArgumentParser(
+        prog="mbrl-course run",
+        description=(
+            "The main job on the bundled defaults: build the assignments from the masters, "
+            "regenerate the sample submissions (samples/), grade them all, print the gradebook "
+            "and check every sample graded as expected."
+        ),
+    )
+    p.add_argument("--root", type=Path, default=None, help="repository root (default: this repo)")
+    p.add_argument(
+        "--out", "-o", type=Path, default=None, help="output folder (default ROOT/build/grades)"
+    )
+    p.add_argument(
+        "--no-build", action="store_true", help="skip `mbrl-course build` (use the built tree)"
+    )
+    p.add_argument(
+        "--only", action="append", metavar="NAME", help="only this assignment (repeatable)"
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="grade a representative handful per assignment (one correct, one buggy, one "
+        "malformed, one hostile sample; what `make run` does) instead of every sample",
+    )
+    add_common_options(p)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`mbrl-course run`: build, generate samples, grade them, print the gradebook and where it is."""
+    from ..corpus import samples as samples_mod
+
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    root = (args.root or course_root()).resolve()
+    out = args.out or root / "build" / "grades"
+    t0 = time.monotonic()
+    try:
+        if not args.no_build:
+            from .. import build as build_mod
+            from ..course import default_layout
+
+            print("building assignments and autograders from solutions/ ...", flush=True)
+            try:
+                built = build_mod.build(default_layout(root), args.only)
+            except build_mod.BuildError as exc:
+                raise ToolError(f"build failed: {exc}") from None
+            print(f"  built: {', '.join(built) or 'nothing'}")
+        corpus = samples_mod.generate(root, only=args.only)
+        if not corpus:
+            raise ToolError(
+                f"no assignments to sample under {root / 'assignments'}; run `mbrl-course build`"
+            )
+        total = sum(len(c.expected) for c in corpus.values())
+        if args.quick:
+            corpus = samples_mod.quick_selection(corpus)
+        print(
+            f"samples: {sum(len(c.expected) for c in corpus.values())} of {total} submissions "
+            f"in {root / 'samples'}/"
+            + (" (--quick: a handful per assignment)" if args.quick else "")
+        )
+        settings = settings_from_args(args, args.autograders or root / "autograder")
+        missing = sorted(set(corpus) - set(settings.autograders))
+        if missing:
+            raise ToolError(
+                f"no autograder built for {', '.join(missing)}; run `mbrl-course build`"
+            )
+        jobs = samples_mod.jobs_for(corpus)
+        settings.hide = [(root / "samples").resolve(), out.resolve()]
+        check_out_dir(out, [root / "samples"])
+        out.mkdir(parents=True, exist_ok=True)
+        (out / DEFAULT_DB_NAME).unlink(missing_ok=True)
+        db = open_db(out / DEFAULT_DB_NAME)
+    except (ToolError, InputError) as exc:
+        print(f"mbrl-course run: {exc}", file=sys.stderr)
+        return 2
+    try:
+        scrubbers = Scrubbers(settings.autograders)
+        for name in corpus:
+            db.set_questions(name, settings.table(name), settings.manual(name))
+        try:
+            records = grade_batch(
+                jobs,
+                settings,
+                progress=not args.no_progress,
+                on_done=store(db, settings, scrubbers),
+            )
+        except KeyboardInterrupt:
+            print("\nmbrl-course run: interrupted", file=sys.stderr)
+            return 130
+        rows, paths = export_db(db, out, scrubbers)
+    finally:
+        db.close()
+    print(format_table(rows))
+    if len({r.assignment for r in rows}) > 1:
+        print(summary(rows))
+    problems = samples_mod.compare(records, corpus)
+    if problems:
+        print(f"\n{len(problems)} sample(s) did NOT grade as expected:")
+        for line in problems:
+            print(f"  {line}")
+    else:
+        print(f"all {len(records)} samples graded exactly as expected (samples/*/expected.json)")
+    print(f"\ngradebook: {paths['csv']}  (and {paths['json']})")
+    print(f"feedback:  {paths['feedback']}/ (one Markdown file per submission)")
+    print(f"done in {time.monotonic() - t0:.0f} s")
+    return 1 if problems else 0
