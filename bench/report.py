@@ -26,7 +26,7 @@ from mbrl_course.report.collect import collect
 from mbrl_course.report.html import report_html
 from mbrl_course.report.synthetic import populate_class
 from mbrl_course.report.terminal import summary
-from mbrl_course.written.answers import load_rubrics
+from mbrl_course.written.rubrics import load_rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "02_dyna"

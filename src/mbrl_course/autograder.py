@@ -89,7 +89,7 @@ def file_sha256(path: Path) -> str:
 def manual_questions(autograder_dir: Path) -> dict[str, tuple[float, str]]:
     """``{manual question: (points, prompt Markdown)}`` from the rubrics stored with the
     autograder (``rubrics.json``, written by the build); {} when it has none."""
-    from .written.answers import load_rubrics
+    from .written.rubrics import load_rubrics
 
     return {
         str(q): (float(r.points), str(r.prompt_md))

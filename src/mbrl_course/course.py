@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import CourseConfigError
+
 #: File name of the gradebook database in a course folder.
 GRADEBOOK_NAME = "gradebook.sqlite"
 #: Optional settings file in the course root (see :func:`gradebook_path`).
@@ -85,10 +87,6 @@ def default_layout(root: Path | None = None) -> Layout:
 
         src = Path(mbrl_envs.__file__).resolve().parents[1]
     return Layout(root=root, src=src)
-
-
-class CourseConfigError(Exception):
-    """``course.toml`` cannot be read or names the gradebook wrongly."""
 
 
 def is_code_checkout(root: Path) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import mbrl_ref
-from mbrl_course.grading import grade
+from mbrl_course.cli import main as cli_main
 from mbrl_grader.sandbox.isolation import find_repo_root
 
 FIX = Path(__file__).parents[1] / "course" / "fixtures" / "toy"
@@ -64,8 +64,9 @@ def test_attack_corpus_graded_by_the_batch_command(tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in subs.iterdir()}
 
     out = tmp_path / "grades"
-    rc = grade.main(
+    rc = cli_main(
         [
+            "grade",
             str(subs),
             "--assignment",
             "toy",

@@ -39,15 +39,7 @@ import nbformat
 
 from . import grading_options, points, student_folder
 from ..written import rubrics as written_rubrics
-from .autograder_zip import (  # noqa: F401 - re-exported for callers and tests
-    PYTHON_VERSION,
-    RUN_AUTOGRADER,
-    ZIP_DATE_TIME,
-    make_otter_zip,
-    otter_config_for,
-    rewrite_zip,
-    write_deterministic_zip,
-)
+from .autograder_zip import PYTHON_VERSION, make_otter_zip, otter_config_for, rewrite_zip
 from ..errors import BuildError
 from ..course import AUTOGRADER_PACKAGES, STUDENT_PACKAGE, Layout
 

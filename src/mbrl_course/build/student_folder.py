@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from .autograder_zip import ZIP_DATE_TIME, write_deterministic_zip  # noqa: F401 - ZIP_DATE_TIME re-exported
+from .autograder_zip import write_deterministic_zip
 
 PYTHON_MIN = (3, 11)
 #: Distribution name -> import name, for the packages the setup cell checks.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import copy
-from pathlib import Path
 
 import nbformat
 
@@ -68,12 +67,3 @@ def make_submission(student_nb: nbformat.NotebookNode, variant_src: str) -> nbfo
     if not placed:
         raise ValueError(f"no cell of the notebook defines any of {sorted(wanted)}")
     return nb
-
-
-def write_submission(student_nb_path: Path, variant_path: Path, out_path: Path) -> Path:
-    """Read a student notebook and a variant file, write the submission notebook to `out_path`."""
-    nb = nbformat.read(student_nb_path, as_version=4)
-    sub = make_submission(nb, Path(variant_path).read_text(encoding="utf-8"))
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(sub, out_path)
-    return out_path

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,18 +135,16 @@ def format_report(rows: Sequence[CorpusFigures]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`mbrl-course corpus-report [--root DIR] [NAME...]`: print the table; 1 if a target is missed."""
-    parser = argparse.ArgumentParser(prog="mbrl-course corpus-report", description=__doc__)
-    parser.add_argument("names", nargs="*", metavar="NAME")
-    parser.add_argument("--root", type=Path, default=None)
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course corpus-report` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = __doc__
+    p.add_argument("names", nargs="*", metavar="NN", help="assignments (default: all)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """`mbrl-course corpus-report [NN...]`: print the table; 1 if a target is missed."""
     from ..course import course_root
 
     rows = report(course_root(args.root), args.names or None)
     print(format_report(rows))
     return 0 if all(r.meets_targets for r in rows) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

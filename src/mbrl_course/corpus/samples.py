@@ -1,7 +1,7 @@
 """The sample submission corpus `samples/NN_topic/`: generated, deterministic, with expected scores.
 
 `samples/` is GENERATED (never edit it by hand): `mbrl-course run` regenerates it before grading
-(and `python -m mbrl_course.corpus.samples` does only this step). For every built assignment
+(and `mbrl-course samples` does only this step). For every built assignment
 `assignments/NN_topic/NN_topic.ipynb` it writes:
 
 * one notebook per variant `tests/submissions/NN_topic/<variant>.py` (correct alternatives and
@@ -44,13 +44,7 @@ import nbformat
 
 from ..gradebook.rows import GradeRecord
 from ..grading.submissions import Submission
-from .expectations import (  # noqa: F401 - the corpus API callers and tests use
-    ExpectationError,
-    failed_keys,
-    mismatches,
-    record_expectations,
-    variant_expectation,
-)
+from .expectations import mismatches, record_expectations, variant_expectation
 from .inject import make_submission
 
 if TYPE_CHECKING:
@@ -75,7 +69,7 @@ MALFORMED = (
 README = """\
 # Sample submissions (GENERATED: do not edit)
 
-Written by `mbrl-course run` (or `python -m mbrl_course.corpus.samples`) from
+Written by `mbrl-course run` (or `mbrl-course samples`) from
 `assignments/NN_topic/NN_topic.ipynb` and the variants in `tests/submissions/NN_topic/`.
 Each folder holds correct, blank, buggy and malformed submissions of one assignment and
 `expected.json`, the status and points each one must get. `make run` grades them all and
@@ -368,11 +362,12 @@ def compare(
     return problems
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m mbrl_course.corpus.samples [--root DIR] [--only NAME]`: regenerate samples/."""
-    p = argparse.ArgumentParser(prog="mbrl-course samples", description=__doc__.split("\n")[0])
-    p.add_argument("--root", type=Path, default=None, help="repository root (default: this repo)")
-    p.add_argument("--only", action="append", metavar="NAME")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course samples` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = __doc__.split("\n")[0]
+    p.add_argument(
+        "--only", action="append", metavar="NN", help="only this assignment (repeatable)"
+    )
     p.add_argument(
         "--record",
         nargs="+",
@@ -382,10 +377,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument(
         "--write", action="store_true", help="with --record: merge the lists into expected.json"
     )
-    args = p.parse_args(list(sys.argv[1:] if argv is None else argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """`mbrl-course samples [--only NN]`: regenerate samples/ (or record expectations)."""
     from ..course import course_root
 
-    root = (args.root or course_root()).resolve()
+    root = course_root(args.root)
     if args.record:
         name, variants = args.record[0], args.record[1:]
         recorded = record_expectations(root, name, variants)
@@ -409,4 +407,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from ..cli import main
+
+    sys.exit(main(["samples", *sys.argv[1:]]))

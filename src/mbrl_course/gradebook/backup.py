@@ -22,12 +22,13 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..course import CourseConfigError, course_root, gradebook_path
+from ..course import course_root, gradebook_path
+from ..errors import CourseConfigError
+from ..options import add_db
 
 
 class BackupError(Exception):
@@ -96,24 +97,24 @@ def backup(source: Path, dest: Path, *, force: bool = False) -> BackupReport:
     return BackupReport(target, *report, size, time.perf_counter() - start)
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="mbrl-course backup",
-        description="Copy the gradebook consistently, even while it is being graded or "
-        "reviewed (SQLite's online backup API). Exit 0 copied, 2 nothing copied.",
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course backup` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = (
+        "Copy the gradebook consistently, even while it is being graded or "
+        "reviewed (SQLite's online backup API). Exit 0 copied, 2 nothing copied."
     )
     p.add_argument("dest", type=Path, metavar="DEST", help="backup file, or a folder for a "
                    "time-stamped gradebook-YYYYMMDDTHHMMSSZ.sqlite")  # fmt: skip
-    p.add_argument("--db", type=Path, default=None, help="gradebook (default: the course's)")
+    add_db(p)
     p.add_argument("--force", action="store_true", help="replace DEST if it exists")
-    return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """`mbrl-course backup [--db DB] [--force] DEST`."""
-    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        report = backup(gradebook_path(args.db, course_root()), args.dest, force=args.force)
+        report = backup(
+            gradebook_path(args.db, course_root(args.root)), args.dest, force=args.force
+        )
     except (BackupError, CourseConfigError, OSError) as exc:
         print(f"mbrl-course backup: {exc}", file=sys.stderr)
         return 2

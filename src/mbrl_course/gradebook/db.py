@@ -438,12 +438,6 @@ class GradebookDB:
             out.append(StoredSubmission(sid, asg, src, sha, digest, result, float(secs), when))
         return sorted(out, key=lambda s: natural_key(s.submission_id))
 
-    def delete_submission(self, submission_id: str) -> None:
-        """Forget a submission entirely, its manual scores included (a withdrawn submission)."""
-        with self._transaction() as con:
-            con.execute("DELETE FROM submissions WHERE id = ?", (submission_id,))
-            con.execute("DELETE FROM manual_scores WHERE submission_id = ?", (submission_id,))
-
     # ---- written answers and manual scores
 
     def written_questions(self, assignment: str) -> list[str]:

@@ -50,18 +50,16 @@ from pathlib import Path
 
 from mbrl_grader.results import Status
 
-from ..course import CourseConfigError, course_root, gradebook_path
+from ..course import course_root, gradebook_path
+from ..errors import CourseConfigError, ExportError
 from ..grading.submission_names import describe, sortable_name_key, submission_keys
+from ..options import add_db
 from .db import ANSWER_CHANGED, GradebookDB, SchemaError, natural_key
 from .rows import GradeRecord, csv_text, points_str, records_from_db
 
 STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 POINTS_POSSIBLE = "    Points Possible"
 ID_COLUMNS = ("SIS Login ID", "SIS User ID", "ID")
-
-
-class ExportError(Exception):
-    """The export cannot be made (unreadable roster, canvas without roster)."""
 
 
 @dataclass
@@ -258,20 +256,18 @@ def _canvas_id(text: str) -> tuple[str, str]:
     return name, value.strip()
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="mbrl-course export",
-        description="Export the gradebook (auto + manual totals) for an LMS: Canvas's "
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course export` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = (
+        "Export the gradebook (auto + manual totals) for an LMS: Canvas's "
         "grade-import CSV, or a plain CSV. Exit 0: exported, complete; 1: exported, but written "
         "answers are not graded yet (listed; --allow-incomplete makes this 0); 2: nothing "
-        "exported (no gradebook, unreadable roster, canvas without roster).",
+        "exported (no gradebook, unreadable roster, canvas without roster)."
     )
     p.add_argument("--format", choices=("canvas", "csv"), default="csv")
     p.add_argument("--roster", type=Path, default=None, help="roster CSV (Canvas's export works)")
     p.add_argument("--out", "-o", type=Path, default=None, help="output file (default: stdout)")
-    p.add_argument(
-        "--db", type=Path, default=None, help="gradebook (default: the course's, see README)"
-    )
+    add_db(p)
     p.add_argument(
         "--allow-incomplete",
         action="store_true",
@@ -286,15 +282,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=ID",
         help="Canvas id of an existing assignment (column `NAME (ID)`); repeatable",
     )
-    return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """`mbrl-course export --format canvas|csv [--roster R] [--out FILE] [--db DB]`; exit 0 done,
     1 done but written answers ungraded (unless --allow-incomplete), 2 nothing exported."""
-    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        db_path = gradebook_path(args.db, course_root())
+        db_path = gradebook_path(args.db, course_root(args.root))
         if not db_path.is_file():
             raise ExportError(f"no gradebook at {db_path}; run `mbrl-course grade` first")
         with GradebookDB.open(db_path) as db:

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..autograder import find_autograders
-from ..course import CourseConfigError, course_root, gradebook_path
-from ..grading.batch import ToolError
+from ..course import course_root, gradebook_path
+from ..errors import CourseConfigError, ToolError
+from ..options import add_autograders, add_db
 from .db import DEFAULT_DB_NAME, GradebookDB, SchemaError
 from .outputs import Scrubbers, check_out_dir, export_db
 
@@ -111,47 +112,35 @@ def merge(inputs: Sequence[Path], target: GradebookDB) -> int:
             db.close()
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="mbrl-course merge",
-        description="Merge the gradebooks of `mbrl-course grade --shard i/N` runs into one "
-        "(refuses a missing shard, a shard given twice, or a submission in two shards).",
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course merge` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = (
+        "Merge the gradebooks of `mbrl-course grade --shard i/N` runs into one "
+        "(refuses a missing shard, a shard given twice, or a submission in two shards)."
     )
     p.add_argument(
         "inputs", nargs="+", type=Path, metavar="SHARD_OUT", help="shard --out folders or .sqlite"
     )
-    p.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help="gradebook to merge into (default: the course's, see README; manual scores kept)",
-    )
+    add_db(p, extra="merged into, manual scores kept")
     p.add_argument(
         "--out", "-o", type=Path, default=None, help="also export grades.csv/json and feedback here"
     )
-    p.add_argument(
-        "--autograders",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="built autograders the feedback reads test purposes, rubrics and hidden-test "
-        "visibility from (default: ROOT/autograder)",
-    )
-    return p
+    add_autograders(p, purpose="the feedback reads test purposes and rubrics from")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """`mbrl-course merge SHARD_OUT... [--db DB] [--out DIR]`."""
-    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        db_path = gradebook_path(args.db, course_root())
+        db_path = gradebook_path(args.db, course_root(args.root))
         if args.out is not None:
             check_out_dir(args.out, [])
         with GradebookDB.open(db_path) as target:
             n = merge(args.inputs, target)
             print(f"merged {n} submission(s) from {len(args.inputs)} shard(s) into {db_path}")
             if args.out is not None:
-                autograders = find_autograders(args.autograders or course_root() / "autograder")
+                autograders = find_autograders(
+                    args.autograders or course_root(args.root) / "autograder"
+                )
                 rows, paths = export_db(target, args.out, Scrubbers(autograders))
                 print(f"gradebook: {paths['csv']}  (and {paths['json']}; {len(rows)} row(s))")
     except (ToolError, SchemaError, CourseConfigError) as exc:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mbrl_grader.scrub import CodeScrubber
 
-from ..grading.batch import ToolError
+from ..errors import ToolError
 from ..grading.submissions import safe_filename
 from .assignment_info import AssignmentInfo
 from .db import GradebookDB

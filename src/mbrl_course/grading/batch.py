@@ -64,10 +64,6 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-class ToolError(Exception):
-    """The grading tool itself cannot work (bad --assignment, no autograder, unsafe --out)."""
-
-
 @dataclass
 class Job:
     """A submission to grade, with an optional forced assignment and wall-clock limit."""

@@ -17,21 +17,29 @@ score and leaving every other row as it is.
 from __future__ import annotations
 
 import argparse
-import math
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import fields
 from pathlib import Path
 
-from mbrl_grader.results import Limits, Status
+from mbrl_grader.results import Status
 
 from ..autograder import find_autograders
-from ..course import CourseConfigError, course_root, gradebook_path
+from ..course import course_root, gradebook_path
+from ..errors import CourseConfigError, InputError, ToolError
 from ..gradebook.db import DEFAULT_DB_NAME, GradebookDB, SchemaError
 from ..gradebook.outputs import Scrubbers, check_out_dir, claim_out_dir, export_db
 from ..gradebook.rows import STATUSES, GradeRecord, format_table
-from .batch import Job, Settings, ToolError, cpu_count, grade_batch
+from ..options import (
+    add_assignment,
+    add_autograders,
+    add_db,
+    add_limits,
+    limits_from_args,
+    positive_int,
+    resolve_assignment,
+)
+from .batch import Job, Settings, cpu_count, grade_batch
 from .shards import (
     Selection,
     SelectionError,
@@ -41,53 +49,7 @@ from .shards import (
     shard_arg,
     status_list,
 )
-from .submissions import InputError, Submission, discover
-
-__all__ = ["Job", "Settings", "find_autograders", "grade_batch", "main"]
-
-
-def _positive_float(text: str) -> float:
-    """argparse type: a positive, finite number."""
-    value = float(text)
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive number")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    """argparse type: a positive integer."""
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive integer")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    """argparse type: an integer >= 0."""
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-#: --option -> (Limits field, argparse type, unit shown in help and as the metavar)
-LIMIT_OPTIONS = {
-    "--timeout": ("timeout_s", _positive_float, "s"),
-    "--cell-timeout": ("cell_timeout_s", _positive_float, "s"),
-    "--test-timeout": ("test_timeout_s", _positive_float, "s"),
-    "--memory-mb": ("memory_mb", _positive_int, "MB"),
-    "--output-limit": ("output_limit_chars", _positive_int, "chars"),
-    "--max-restarts": ("max_restarts", _non_negative_int, "N"),
-}
-_LIMIT_HELP = {
-    "timeout_s": "wall-clock limit per submission",
-    "cell_timeout_s": "limit for one notebook cell (a stuck cell is skipped, the rest is graded)",
-    "test_timeout_s": "limit for one test case",
-    "memory_mb": "memory limit of the student's process",
-    "output_limit_chars": "printed output kept from the notebook",
-    "max_restarts": "restarts of a worker killed by the student's code",
-}
-
+from .submissions import Submission, discover
 
 RESUME_HELP = (
     "skip each submission whose stored row was graded from the same file (sha256) with the same "
@@ -103,34 +65,13 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--jobs",
         "-j",
-        type=_positive_int,
+        type=positive_int,
         default=jobs,
         help=f"submissions graded in parallel (default: number of cores = {jobs})",
     )
-    defaults = Limits()
-    for option, (name, kind, unit) in LIMIT_OPTIONS.items():
-        value = getattr(defaults, name)
-        if value is None:
-            shown = f"max(120 s, timeout/3) = {defaults.effective_test_timeout():g} s"
-        elif unit == "N":
-            shown = str(value)
-        else:
-            shown = f"{value:g} {unit}" if isinstance(value, float) else f"{value} {unit}"
-        p.add_argument(option, dest=name, type=kind, default=value, metavar=unit.upper(),
-                       help=f"{_LIMIT_HELP[name]} (default {shown})")  # fmt: skip
-    p.add_argument(
-        "--autograders",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="folder of built autograders NAME/tests/*.py (default: ROOT/autograder)",
-    )
+    add_limits(p)
+    add_autograders(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def limits_from_args(args: argparse.Namespace) -> Limits:
-    """The one Limits object of this run, from the parsed options."""
-    return Limits(**{f.name: getattr(args, f.name) for f in fields(Limits)})
 
 
 def settings_from_args(args: argparse.Namespace, autograder_root: Path) -> Settings:
@@ -144,36 +85,21 @@ def settings_from_args(args: argparse.Namespace, autograder_root: Path) -> Setti
     return Settings(autograders=autograders, limits=limits_from_args(args), jobs=args.jobs)
 
 
-def _parser() -> argparse.ArgumentParser:
-    """The argument parser of `mbrl-course grade`."""
-    p = argparse.ArgumentParser(
-        prog="mbrl-course grade",
-        description=(
-            "Grade notebooks, otter export zips and folders of them with the trusted runner, "
-            "without Docker, into the gradebook database; then export it as OUT/grades.csv, "
-            "OUT/grades.json and OUT/feedback/*.md. Regrading keeps manual scores. "
-            "Exit status 0 whenever the batch completes, whatever the submissions were; "
-            "2 when the tool cannot work (unknown assignment, no autograder built, bad paths)."
-        ),
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course grade` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = (
+        "Grade notebooks, otter export zips and folders of them with the trusted runner, "
+        "without Docker, into the gradebook database; then export it as OUT/grades.csv, "
+        "OUT/grades.json and OUT/feedback/*.md. Regrading keeps manual scores. "
+        "Exit status 0 whenever the batch completes, whatever the submissions were; "
+        "2 when the tool cannot work (unknown assignment, no autograder built, bad paths)."
     )
     p.add_argument("inputs", nargs="+", metavar="SUBMISSION_OR_FOLDER")
-    p.add_argument(
-        "--assignment",
-        "-a",
-        default=None,
-        help="assignment to grade against (default: each notebook's metadata.otter.assignment_name)",
-    )
+    add_assignment(p, default_help="each notebook's metadata.otter.assignment_name")
     p.add_argument(
         "--out", "-o", type=Path, default=Path("grades"), help="output folder (default ./grades)"
     )
-    p.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="gradebook database (default: the course's, see README 'Where the gradebook lives'; "
-        f"with --shard OUT/{DEFAULT_DB_NAME})",
-    )
+    add_db(p, extra=f"with --shard OUT/{DEFAULT_DB_NAME}")
     p.add_argument("--resume", action="store_true", help=RESUME_HELP)
     p.add_argument(
         "--only-status",
@@ -208,7 +134,6 @@ def _parser() -> argparse.ArgumentParser:
         "combine the shards with `mbrl-course merge`",
     )
     add_common_options(p)
-    return p
 
 
 def summary(records: Sequence[GradeRecord]) -> str:
@@ -292,19 +217,16 @@ def _selection(args: argparse.Namespace) -> Selection:
     return selection
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """`mbrl-course grade SUBMISSION_OR_FOLDER... [options]` (see --help)."""
-    args = _parser().parse_intermixed_args(list(sys.argv[1:] if argv is None else argv))
     db = None
     try:
         selection = _selection(args)
-        ag_root = args.autograders or course_root() / "autograder"
+        root = course_root(args.root)
+        ag_root = args.autograders or root / "autograder"
         settings = settings_from_args(args, ag_root)
-        if args.assignment and args.assignment not in settings.autograders:
-            raise ToolError(
-                f"no autograder for assignment '{args.assignment}' in {ag_root} "
-                f"(built: {', '.join(settings.autograders)}); run `mbrl-course build`"
-            )
+        if args.assignment:
+            args.assignment = resolve_assignment(args.assignment, settings.autograders)
         inputs = [Path(p) for p in args.inputs]
         subs = discover(inputs)
         check_out_dir(args.out, inputs)
@@ -316,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         db_path = (
             args.out / DEFAULT_DB_NAME
             if args.shard and args.db is None
-            else gradebook_path(args.db, course_root())
+            else gradebook_path(args.db, root)
         )
         db = open_db(db_path)
         _claim_shard(db, args.shard, corpus)

@@ -10,29 +10,24 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 from ..course import course_root
+from ..errors import InputError, ToolError
 from ..gradebook.db import DEFAULT_DB_NAME
 from ..gradebook.outputs import Scrubbers, check_out_dir, export_db
 from ..gradebook.rows import format_table
-from .batch import ToolError, grade_batch
+from .batch import grade_batch
 from .grade import add_common_options, open_db, settings_from_args, store, summary
-from .submissions import InputError
 
 
-def _parser() -> argparse.ArgumentParser:
-    """The argument parser of `mbrl-course run`."""
-    p = argparse.ArgumentParser(
-        prog="mbrl-course run",
-        description=(
-            "The main job on the bundled defaults: build the assignments from the masters, "
-            "regenerate the sample submissions (samples/), grade them all, print the gradebook "
-            "and check every sample graded as expected."
-        ),
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course run` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = (
+        "The main job on the bundled defaults: build the assignments from the masters, "
+        "regenerate the sample submissions (samples/), grade them all, print the gradebook "
+        "and check every sample graded as expected."
     )
-    p.add_argument("--root", type=Path, default=None, help="repository root (default: this repo)")
     p.add_argument(
         "--out", "-o", type=Path, default=None, help="output folder (default ROOT/build/grades)"
     )
@@ -49,15 +44,13 @@ def _parser() -> argparse.ArgumentParser:
         "malformed, one hostile sample; what `make run` does) instead of every sample",
     )
     add_common_options(p)
-    return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """`mbrl-course run`: build, generate samples, grade them, print the gradebook and where it is."""
     from ..corpus import samples as samples_mod
 
-    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    root = (args.root or course_root()).resolve()
+    root = course_root(args.root)
     out = args.out or root / "build" / "grades"
     t0 = time.monotonic()
     try:

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import nbformat
 
+from ..errors import InputError
+
 #: Largest notebook (or zip member) read, in bytes. Real notebooks with figures stay far below.
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 
@@ -47,10 +49,6 @@ _SKIP_DIRS = {".ipynb_checkpoints", "__MACOSX", "__pycache__"}
 
 class InvalidSubmission(Exception):
     """A submission that cannot be graded; the message is the one-line reason for the gradebook."""
-
-
-class InputError(Exception):
-    """The instructor's command line is unusable (missing path...); the tool itself cannot work."""
 
 
 @dataclass(frozen=True)

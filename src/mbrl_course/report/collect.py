@@ -18,7 +18,7 @@ from mbrl_grader.results import Status
 
 from ..gradebook.db import GradebookDB, natural_key
 from ..validate.leaks import parse_test_file
-from ..written.answers import Rubric
+from ..written.rubrics import Rubric
 
 TOP_MESSAGES = 3
 """Most frequent failure messages shown per test."""

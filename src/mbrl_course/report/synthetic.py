@@ -21,7 +21,7 @@ from mbrl_grader.results import Status, SubmissionResult, TestOutcome
 from ..gradebook.db import GradebookDB
 from ..review.synthetic import ANSWERS
 from ..validate.leaks import parse_test_file
-from ..written.answers import load_rubrics
+from ..written.rubrics import load_rubrics
 
 HOSTILE_EVERY = 7
 """Submissions 8, 58, 108, ... copy a buggy sample and fail with :data:`HOSTILE_MESSAGE`."""

@@ -38,7 +38,8 @@ from ..gradebook.db import (
     WrittenAnswerRow,
     answer_digest,
 )
-from ..written.answers import Rubric, status_message
+from ..written.answers import status_message
+from ..written.rubrics import Rubric
 from .blind import BlindOrder
 from .render import inline_html, markdown_html
 

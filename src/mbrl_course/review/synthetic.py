@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
 
 from ..gradebook.db import GradebookDB
-from ..written.answers import Rubric, RubricItem
+from ..written.rubrics import Rubric, RubricItem
 
 ASSIGNMENT = "99_synthetic"
 SCRIPT_ANSWER = (

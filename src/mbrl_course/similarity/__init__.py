@@ -44,14 +44,15 @@ from copydetect.utils import filter_code, get_token_coverage, winnow
 
 from ..corpus.inject import defined_names
 from ..course import default_layout
-from ..grading.submissions import (  # the byte readers are shared with batch grading on purpose
-    InputError,
+from ..errors import InputError
+from ..grading.submissions import (
     InvalidSubmission,
     Submission,
     _read_capped,
     _read_zip_notebook,
     discover,
 )
+from ..options import add_assignment, resolve_assignment
 
 NOISE_THRESHOLD = 25
 """k: matches shorter than this many normalised characters are ignored (copydetect's default)."""
@@ -267,18 +268,6 @@ def matching_slices(da: Document, db: Document) -> tuple[np.ndarray, np.ndarray]
     return np.asarray(slices_a), np.asarray(slices_b)
 
 
-def resolve_assignment_name(requested: str, known: Sequence[str]) -> str:
-    """``02`` or ``02_dyna`` -> ``02_dyna`` among the built assignments (InputError otherwise)."""
-    if requested in known:
-        return requested
-    matches = [k for k in known if k.split("_", 1)[0] == requested]
-    if len(matches) == 1:
-        return matches[0]
-    raise InputError(
-        f"no built assignment {requested!r} (known: {', '.join(known) or 'none; run build'})"
-    )
-
-
 def read_code(sub: Submission, assignment: str) -> list[str]:
     """The code cell sources of one submission, read safely; InvalidSubmission says why not.
 
@@ -326,25 +315,24 @@ def load_documents(
     return docs, skipped
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """CLI entry point (see the module docstring)."""
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course similarity` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = "Pairwise similarity of the students' graded code (copy check)."
+    p.add_argument("submissions", nargs="+", help="submission notebooks, zips or folders")
+    add_assignment(p, required=True)
+    p.add_argument("--out", type=Path, default=Path("similarity"), help="folder for the reports")
+    p.add_argument("--top", type=int, default=20, help="pairs shown in the terminal")
+    p.add_argument("--html-pairs", type=int, default=50, help="pairs shown side by side in HTML")
+
+
+def run(ns: argparse.Namespace) -> int:
+    """`mbrl-course similarity` (see the module docstring)."""
     from .report import format_table, write_csv, write_html
 
-    ap = argparse.ArgumentParser(
-        prog="mbrl-course similarity",
-        description="Pairwise similarity of the students' graded code (copy check).",
-    )
-    ap.add_argument("submissions", nargs="+", help="submission notebooks, zips or folders")
-    ap.add_argument("--assignment", required=True, help="assignment, e.g. 02 or 02_dyna")
-    ap.add_argument("--out", type=Path, default=Path("similarity"), help="folder for the reports")
-    ap.add_argument("--top", type=int, default=20, help="pairs shown in the terminal")
-    ap.add_argument("--html-pairs", type=int, default=50, help="pairs shown side by side in HTML")
-    ap.add_argument("--root", type=Path, default=None, help="course folder (default: this one)")
-    ns = ap.parse_args(argv)
     layout = default_layout(ns.root)
     known = sorted(p.name for p in layout.assignments.glob("*/") if p.is_dir())
     try:
-        name = resolve_assignment_name(ns.assignment, known)
+        name = resolve_assignment(ns.assignment, known)
         docs, skipped = load_documents(
             ns.submissions,
             name,
@@ -365,7 +353,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"not compared: {sub_id}: {why}")
     print(f"wrote {ns.out / 'similarity.csv'} and {ns.out / 'similarity.html'}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

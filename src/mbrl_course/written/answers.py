@@ -9,8 +9,7 @@ answer cell(s) (otter tags them ``otter_answer_cell``; a student may add cells),
 cell whose source begins with ``<!-- END QUESTION -->``. The markers do not name the question, so
 blocks are matched to questions by their prompt text when known, else by order.
 
-The rubric side (syntax, parsing, rubrics.json) lives in :mod:`mbrl_course.written.rubrics`; its public
-names are re-exported here so ``from mbrl_course.written.answers import load_rubrics, Rubric`` works.
+The rubric side (syntax, parsing, rubrics.json) lives in :mod:`mbrl_course.written.rubrics`.
 """
 
 from __future__ import annotations
@@ -19,26 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import nbformat
-
-from .rubrics import (  # noqa: F401 - re-exported API
-    RUBRICS_FILE,
-    MasterQuestion,
-    Rubric,
-    RubricError,
-    RubricItem,
-    find_rubric_header,
-    load_rubrics,
-    master_questions,
-    parse_rubric,
-    prepare_master_for_build,
-    question_prompt,
-    rubric_cell_index,
-    rubrics_from_master,
-    rubrics_json,
-    split_rubric,
-    strip_rubrics,
-    write_rubrics,
-)
 
 BEGIN_MARKER = "<!-- BEGIN QUESTION -->"
 END_MARKER = "<!-- END QUESTION -->"

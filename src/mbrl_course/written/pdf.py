@@ -24,14 +24,11 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from ..course import default_layout
-from ..grading.submissions import (
-    InputError,
-    InvalidSubmission,
-    discover,
-    read_submission,
-    safe_filename,
-)
-from .answers import Rubric, extract_written_answers, load_rubrics, status_message
+from ..errors import ToolError
+from ..grading.submissions import InvalidSubmission, discover, read_submission, safe_filename
+from ..options import add_assignment, resolve_assignment
+from .answers import extract_written_answers, status_message
+from .rubrics import Rubric, load_rubrics
 
 FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 FONT = "DejaVu"
@@ -158,6 +155,10 @@ def write_answers_pdf(
     return path
 
 
+#: Start of the status line of a submission whose PDF could not be written.
+WRITE_FAILED = "error: no PDF"
+
+
 def pdf_name(submission_id: str) -> str:
     """The PDF file name for a submission: its id made file-safe, extension replaced."""
     stem = submission_id
@@ -184,7 +185,7 @@ def written_pdfs(
         try:
             write_answers_pdf(path, sub.id, assignment, rubrics, answers, problem=problem)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-            report.append((sub.id, f"error: no PDF ({type(exc).__name__}: {exc})", path))
+            report.append((sub.id, f"{WRITE_FAILED} ({type(exc).__name__}: {exc})", path))
             continue
         if problem:
             report.append((sub.id, f"invalid: {problem}", path))
@@ -197,38 +198,37 @@ def written_pdfs(
     return report
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; exit 0 when every PDF was written (status lines say what each holds)."""
-    parser = argparse.ArgumentParser(
-        prog="mbrl-course written-pdf", description=__doc__.split("\n")[0]
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course written-pdf` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = (
+        __doc__.split("\n")[0] + " Exit 0: every PDF written; 1: some could not be written "
+        "(listed); 2: none written (unknown assignment, no written questions, unusable --out)."
     )
-    parser.add_argument("submissions", nargs="+", help="notebooks, otter zips or folders of them")
-    parser.add_argument("--assignment", required=True, metavar="NN", help="e.g. 01_model_learning")
-    parser.add_argument("--out", required=True, type=Path, help="folder for the PDFs")
-    parser.add_argument("--root", type=Path, default=None, help="course folder (default: here)")
-    args = parser.parse_args(argv)
+    p.add_argument("submissions", nargs="+", help="notebooks, otter zips or folders of them")
+    add_assignment(p, required=True)
+    p.add_argument("--out", required=True, type=Path, help="folder for the PDFs")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the PDFs; exit 0 when every PDF was written (status lines say what each holds)."""
     layout = default_layout(args.root)
     names = (
         sorted(p.name for p in layout.autograder.iterdir()) if layout.autograder.is_dir() else []
     )
-    matches = [n for n in names if n == args.assignment or n.split("_", 1)[0] == args.assignment]
-    if len(matches) != 1:
-        print(f"mbrl-course written-pdf: unknown assignment {args.assignment!r} (known: "
-              f"{', '.join(names) or 'none'})", file=sys.stderr)  # fmt: skip
-        return 2
-    assignment = matches[0]
+    assignment = resolve_assignment(args.assignment, names)
     if not load_rubrics(layout.autograder / assignment):
-        print(f"mbrl-course written-pdf: {assignment} has no written questions (rubrics.json)",
-              file=sys.stderr)  # fmt: skip
-        return 2
+        raise ToolError(f"{assignment} has no written questions (rubrics.json)")
     try:
-        report = written_pdfs(
-            args.submissions, assignment, layout.autograder / assignment, args.out
-        )
-    except InputError as exc:
-        print(f"mbrl-course written-pdf: {exc}", file=sys.stderr)
-        return 2
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ToolError(f"cannot create the output folder {args.out}: {exc}") from None
+    report = written_pdfs(args.submissions, assignment, layout.autograder / assignment, args.out)
     for sid, status, path in report:
         print(f"{sid}: {status} -> {os.path.relpath(path)}")
-    print(f"{len(report)} PDFs in {args.out}")
-    return 0
+    failed = sum(status.startswith(WRITE_FAILED) for _, status, _ in report)
+    if not failed:
+        print(f"{len(report)} PDFs in {args.out}")
+        return 0
+    print(f"mbrl-course written-pdf: {failed} of {len(report)} PDFs could not be written to "
+          f"{args.out} (see the 'error:' lines above)", file=sys.stderr)  # fmt: skip
+    return 2 if failed == len(report) else 1

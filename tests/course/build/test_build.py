@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from mbrl_course import build
+from mbrl_course.build import autograder_zip
 from mbrl_course.cli import main as cli_main
 from mbrl_course.course import Layout, default_layout
 
@@ -80,7 +81,7 @@ def test_student_folders_have_no_mbrl_ref_and_the_zip_has_it(built: Layout) -> N
     assert {"setup.sh", "environment.yml", "otter_config.json", "run_otter.py"} <= set(names)
     assert "python3 -m mbrl_grader.gradescope" in run_autograder.replace('"$PY"', "python3")
     assert names == sorted(names)
-    assert {i.date_time for i in infos} == {build.ZIP_DATE_TIME}
+    assert {i.date_time for i in infos} == {autograder_zip.ZIP_DATE_TIME}
 
 
 def test_notebooks_are_normalised(built: Layout) -> None:
@@ -162,7 +163,7 @@ def test_committed_tree_is_current_and_deterministic(name: str | None, tmp_path:
     assert not [p for p in (REAL.assignments / name).rglob("*") if p.name == "mbrl_ref"]
     with zipfile.ZipFile(REAL.autograder / name / f"{name}-autograder.zip") as zf:
         names = set(zf.namelist())
-        assert zf.read("run_autograder").decode() == build.RUN_AUTOGRADER
+        assert zf.read("run_autograder").decode() == autograder_zip.RUN_AUTOGRADER
     assert {"files/mbrl_ref/__init__.py", "files/mbrl_grader/gradescope.py"} <= names
     shipped = {n.split("/")[1] for n in names if n.startswith("files/")}
     assert shipped == {"mbrl_envs", "mbrl_ref", "mbrl_grader"}, "the zip ships only grading code"
@@ -182,25 +183,3 @@ def test_no_generated_folder_without_master() -> None:
         if kind == "assignments":  # each student folder also comes zipped for the course page
             owned |= {f"{name}.zip" for name in REAL_MASTERS}
         assert entries <= owned, f"stale entries in {kind}/: {entries - owned}"
-
-
-def test_cli_dispatches_grade_and_run_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`mbrl-course grade/run ARGS` hand ARGS to grade.main / run.main; a global --root goes to run."""
-    import sys
-    import types
-
-    calls: list[tuple[str, list[str]]] = []
-    fake = types.ModuleType("mbrl_course.grading.grade")
-    fake.main = lambda argv: calls.append(("main", argv)) or 0  # type: ignore[attr-defined]
-    fake_run = types.ModuleType("mbrl_course.grading.run")
-    fake_run.main = lambda argv: calls.append(("run_main", argv)) or 3  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "mbrl_course.grading.grade", fake)
-    monkeypatch.setitem(sys.modules, "mbrl_course.grading.run", fake_run)
-    assert cli_main(["grade", "subs/", "--jobs", "2", "--help"]) == 0
-    assert cli_main(["--root", "/nowhere", "run", "--out", "x"]) == 3
-    assert cli_main(["--root=/elsewhere", "grade", "subs/"]) == 0  # grade has no --root option
-    assert calls == [
-        ("main", ["subs/", "--jobs", "2", "--help"]),
-        ("run_main", ["--root", "/nowhere", "--out", "x"]),
-        ("main", ["subs/"]),
-    ]

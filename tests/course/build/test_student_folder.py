@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mbrl_course.build.autograder_zip import ZIP_DATE_TIME
 from mbrl_course.build import student_folder as sf
 from mbrl_course.course import Layout
 
@@ -86,7 +87,7 @@ def test_folder_zip_holds_exactly_the_student_folder(name: str) -> None:
     folder = REPO / "assignments" / name
     with zipfile.ZipFile(REPO / "assignments" / f"{name}.zip") as zf:
         names = zf.namelist()
-        assert {i.date_time for i in zf.infolist()} == {sf.ZIP_DATE_TIME}
+        assert {i.date_time for i in zf.infolist()} == {ZIP_DATE_TIME}
     expected = sorted(
         f"{name}/{p.relative_to(folder).as_posix()}"
         for p in folder.rglob("*")

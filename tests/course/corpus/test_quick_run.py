@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from test_samples import make_repo  # the tiny fixture repository of the samples tests
 
+from mbrl_course.cli import main as cli_main
 from mbrl_course.corpus import samples
-from mbrl_course.grading import batch, run
+from mbrl_course.grading import batch
 
 REPO = Path(__file__).resolve().parents[3]
 COMMITTED = samples.load(REPO / "samples")
@@ -47,7 +48,7 @@ def test_run_quick_grades_only_the_handful(
         "json.dump({'status': 'graded', 'reason': '', 'outcomes': []}, open(out, 'w'))\n"
     )
     monkeypatch.setattr(batch, "DEFAULT_RUNNER_CMD", [sys.executable, str(script)])
-    run.main(["--root", str(root), "--no-build", "--no-progress", "--jobs", "2", "--quick"])
+    cli_main(["run", "--root", str(root), "--no-build", "--no-progress", "--jobs", "2", "--quick"])
     out = capsys.readouterr().out
     total = len(samples.load(root / "samples")["00_fixture"].expected)
     assert f"samples: 4 of {total} submissions" in out and "--quick" in out

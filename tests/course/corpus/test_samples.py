@@ -11,8 +11,9 @@ import nbformat
 import pytest
 
 from mbrl_course.autograder import find_autograders
-from mbrl_course.corpus import samples
-from mbrl_course.grading import batch, run
+from mbrl_course.cli import main as cli_main
+from mbrl_course.corpus import expectations, samples
+from mbrl_course.grading import batch
 from mbrl_course.grading.batch import Settings, grade_batch
 from mbrl_grader.results import Limits
 
@@ -173,8 +174,8 @@ def test_compare_names_the_tests_that_behave_unexpectedly():
 )
 def test_expectations_that_break_the_format_are_refused(variant, entry, problem):
     """Point totals, a failing correct variant or a bug that fails nothing are authoring errors."""
-    with pytest.raises(samples.ExpectationError, match=problem):
-        samples.variant_expectation(variant, entry)
+    with pytest.raises(expectations.ExpectationError, match=problem):
+        expectations.variant_expectation(variant, entry)
 
 
 @pytest.mark.slow
@@ -204,7 +205,7 @@ def test_run_main_builds_nothing_but_grades_and_prints(tmp_path, monkeypatch, ca
         "json.dump({'status': 'graded', 'reason': '', 'outcomes': []}, open(out, 'w'))\n"
     )
     monkeypatch.setattr(batch, "DEFAULT_RUNNER_CMD", [sys.executable, str(script)])
-    rc = run.main(["--root", str(root), "--no-build", "--no-progress", "--jobs", "2"])
+    rc = cli_main(["run", "--root", str(root), "--no-build", "--no-progress", "--jobs", "2"])
     out = capsys.readouterr().out
     assert rc == 1  # the stand-in runner gives 0 points, so correct samples mismatch: reported
     assert "did NOT grade as expected" in out and "correct_plain.ipynb" in out
@@ -226,7 +227,7 @@ def test_run_main_builds_first_and_stops_cleanly_when_the_build_fails(
         raise build.BuildError("master 02_dyna is broken")
 
     monkeypatch.setattr(build, "build", fake_build)
-    assert run.main(["--root", str(root), "--no-progress"]) == 2
+    assert cli_main(["run", "--root", str(root), "--no-progress"]) == 2
     assert calls == [(root.resolve(), None)]
     assert "build failed: master 02_dyna is broken" in capsys.readouterr().err
 

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from mbrl_course import cli
-from mbrl_course.gradebook import backup
+from mbrl_course.cli import main as cli_main
 from mbrl_course.gradebook.db import GradebookDB
 from mbrl_grader.results import Status, SubmissionResult
 
@@ -83,11 +83,11 @@ def test_backup_into_a_folder_never_overwrites_and_reports_a_missing_gradebook(t
     db = tmp_path / "gradebook.sqlite"
     _gradebook(db)
     (tmp_path / "backups").mkdir()
-    assert backup.main(["--db", str(db), str(tmp_path / "backups")]) == 0
+    assert cli_main(["backup", "--db", str(db), str(tmp_path / "backups")]) == 0
     (made,) = (tmp_path / "backups").glob("gradebook-*Z.sqlite")
-    assert backup.main(["--db", str(db), str(made)]) == 2
+    assert cli_main(["backup", "--db", str(db), str(made)]) == 2
     assert "exists" in capsys.readouterr().err
-    assert backup.main(["--db", str(db), "--force", str(made)]) == 0
-    assert backup.main(["--db", str(tmp_path / "none.sqlite"), str(tmp_path / "x")]) == 2
+    assert cli_main(["backup", "--db", str(db), "--force", str(made)]) == 0
+    assert cli_main(["backup", "--db", str(tmp_path / "none.sqlite"), str(tmp_path / "x")]) == 2
     assert "no gradebook at" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()

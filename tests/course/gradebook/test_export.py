@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from mbrl_course.cli import main as cli_main
 from mbrl_course.gradebook import export
 from mbrl_course.gradebook.db import GradebookDB
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
@@ -62,7 +63,7 @@ def test_canvas_layout_header_points_possible_and_scores(gradebook, capsys):
     out = gradebook / "canvas.csv"
     argv = ["--format", "canvas", "--db", str(gradebook / "gradebook.sqlite")]
     argv += ["--roster", str(gradebook / "roster.csv"), "--out", str(out)]
-    assert export.main([*argv, "--canvas-id", "02_dyna=1234", "--allow-incomplete"]) == 0
+    assert cli_main(["export", *argv, "--canvas-id", "02_dyna=1234", "--allow-incomplete"]) == 0
     rows = list(csv.reader(io.StringIO(out.read_text())))
     assert rows[0] == [*export.STUDENT_COLUMNS, "02_dyna (1234)", "03_model_errors"]
     assert rows[1] == ["    Points Possible", "", "", "", "", "5", "3"]
@@ -83,7 +84,7 @@ def test_canvas_layout_header_points_possible_and_scores(gradebook, capsys):
 def test_csv_with_roster_keeps_unmatched_submissions_as_rows(gradebook, capsys):
     """The plain CSV lists every roster student and every stray submission."""
     argv = ["--format", "csv", "--db", str(gradebook / "gradebook.sqlite"), "--allow-incomplete"]
-    assert export.main([*argv, "--roster", str(gradebook / "roster.csv")]) == 0
+    assert cli_main(["export", *argv, "--roster", str(gradebook / "roster.csv")]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["Student"] for r in rows] == ["Doe, Jane", "Roe, Rick", "Poe, Paula", "Moe, Max", ""]
     assert rows[-1]["Submissions"] == "stranger/02_dyna.ipynb" and rows[-1]["02_dyna"] == "3"
@@ -92,7 +93,9 @@ def test_csv_with_roster_keeps_unmatched_submissions_as_rows(gradebook, capsys):
 
 def test_csv_without_roster_is_the_gradebook(gradebook, capsys):
     """Without a roster the export is grades.csv, with written columns and the total."""
-    assert export.main(["--db", str(gradebook / "gradebook.sqlite"), "--allow-incomplete"]) == 0
+    assert (
+        cli_main(["export", "--db", str(gradebook / "gradebook.sqlite"), "--allow-incomplete"]) == 0
+    )
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     jdoe = next(r for r in rows if r["submission"] == "jdoe/02_dyna.ipynb")
     assert (jdoe["02_dyna:q9"], jdoe["total"], jdoe["possible"]) == ("1.5", "4.5", "5")
@@ -117,13 +120,13 @@ def test_two_submissions_of_one_student_are_reported_not_guessed(gradebook, caps
 def test_canvas_needs_a_roster_and_a_readable_one(gradebook, capsys):
     """Canvas without --roster, or a roster without id columns, is a clear error (exit 2)."""
     db = ["--db", str(gradebook / "gradebook.sqlite")]
-    assert export.main(["--format", "canvas", *db]) == 2
+    assert cli_main(["export", "--format", "canvas", *db]) == 2
     assert "needs --roster" in capsys.readouterr().err
     bad = gradebook / "bad.csv"
     bad.write_text("name,email\nJane,j@x\n")
-    assert export.main(["--format", "canvas", "--roster", str(bad), *db]) == 2
+    assert cli_main(["export", "--format", "canvas", "--roster", str(bad), *db]) == 2
     assert "needs a Student column" in capsys.readouterr().err
-    assert export.main(["--db", str(gradebook / "missing.sqlite")]) == 2
+    assert cli_main(["export", "--db", str(gradebook / "missing.sqlite")]) == 2
     assert "run `mbrl-course grade` first" in capsys.readouterr().err
 
 
@@ -137,7 +140,7 @@ def test_changed_answer_keeps_its_canvas_score_and_is_reported(gradebook, capsys
         )  # fmt: skip
     out = gradebook / "canvas.csv"
     argv = ["--format", "canvas", "--db", str(db_path), "--roster", str(gradebook / "roster.csv")]
-    assert export.main([*argv, "--out", str(out), "--allow-incomplete"]) == 0
+    assert cli_main(["export", *argv, "--out", str(out), "--allow-incomplete"]) == 0
     by_login = {r[3]: r for r in csv.reader(io.StringIO(out.read_text()))}
     assert by_login["jdoe"][5] == "4.5"  # the manual 1.5 is kept
     notes = capsys.readouterr().err
@@ -151,19 +154,19 @@ def test_ungraded_written_answers_warn_and_exit_1_unless_allowed(gradebook, caps
     out = gradebook / "canvas.csv"
     argv = ["--format", "canvas", "--db", str(gradebook / "gradebook.sqlite")]
     argv += ["--roster", str(gradebook / "roster.csv"), "--out", str(out)]
-    assert export.main(argv) == 1
+    assert cli_main(["export", *argv]) == 1
     err = capsys.readouterr().err
     assert out.is_file()  # done: the file is there, the exit status says it is incomplete
     assert "warning: 2 written answer(s) not graded yet" in err  # ppoe's grading failed: empty
     assert "02_dyna q9: 2 ungraded (rroe/02_dyna.ipynb, stranger/02_dyna.ipynb)" in err
     assert "--allow-incomplete" in err
-    assert export.main([*argv, "--allow-incomplete"]) == 0
+    assert cli_main(["export", *argv, "--allow-incomplete"]) == 0
     assert "note: 2 written answer(s) not graded yet" in capsys.readouterr().err
     with GradebookDB.open(gradebook / "gradebook.sqlite") as db:
         for sid in ("rroe/02_dyna.ipynb", "stranger/02_dyna.ipynb"):
             db.set_manual_score(sid, "02_dyna", "q9", items=(), points=0.0, comment="",
                                 grader="ta", expected_version=0)  # fmt: skip
-    assert export.main(argv) == 0
+    assert cli_main(["export", *argv]) == 0
     assert "not graded yet" not in capsys.readouterr().err
 
 

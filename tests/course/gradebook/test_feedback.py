@@ -13,7 +13,7 @@ from mbrl_course.gradebook.assignment_info import AssignmentInfo, first_sentence
 from mbrl_course.gradebook.db import ManualScore
 from mbrl_course.gradebook.feedback import render
 from mbrl_course.gradebook.rows import GradeRecord
-from mbrl_course.written import answers as written
+from mbrl_course.written import rubrics as rubric_mod
 from mbrl_grader.results import SubmissionResult, TestOutcome
 
 REPO = Path(__file__).resolve().parents[3]
@@ -41,11 +41,11 @@ def _autograder(tmp_path: Path, visibility: str) -> Path:
     (ag / "tests").mkdir(parents=True)
     (ag / "tests" / "q1_2.py").write_text(TEST_FILE)
     items = (
-        written.RubricItem("1", "Names the *replay* of model transitions.", 1.0),
-        written.RubricItem("2", "Explains why more planning helps.", 1.0),
+        rubric_mod.RubricItem("1", "Names the *replay* of model transitions.", 1.0),
+        rubric_mod.RubricItem("2", "Explains why more planning helps.", 1.0),
     )
-    rubric = written.Rubric("q3_4", 2.0, "Why plan?", items)
-    (ag / written.RUBRICS_FILE).write_text(written.rubrics_json({"q3_4": rubric}, "02_dyna"))
+    rubric = rubric_mod.Rubric("q3_4", 2.0, "Why plan?", items)
+    (ag / rubric_mod.RUBRICS_FILE).write_text(rubric_mod.rubrics_json({"q3_4": rubric}, "02_dyna"))
     config = {"assignment_name": "02_dyna", "hidden_visibility": visibility}
     with zipfile.ZipFile(ag / "02_dyna-autograder.zip", "w") as zf:
         zf.writestr("mbrl_grading.json", json.dumps(config))

@@ -17,16 +17,24 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mbrl_course.autograder import find_autograders
+from mbrl_course.cli import main as cli_main
 from mbrl_course.gradebook.db import GradebookDB
 from mbrl_course.gradebook.outputs import Scrubbers, write_outputs
 from mbrl_course.grading import batch as batch_mod
 from mbrl_course.grading import grade
 from mbrl_course.grading.batch import Job, Settings, grade_batch
-from mbrl_course.grading.grade import main
 from mbrl_course.grading.shards import Selection, SelectionError
 from mbrl_course.grading.submissions import Submission, discover
 from mbrl_course.written import answers as written
+from mbrl_course.written import rubrics as rubric_mod
 from mbrl_grader.results import Limits
+
+
+def main(argv: list[str]) -> int:
+    """`mbrl-course grade ARGV`, through the one parser tree."""
+    return cli_main(["grade", *argv])
+
 
 ASSIGNMENT = "00_fixture"
 
@@ -166,7 +174,7 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 def course_folder(tmp_path: Path, monkeypatch) -> Path:
     """A course root in tmp_path, so the default gradebook database never lands in the repo."""
     root = tmp_path / "course"
-    monkeypatch.setattr(grade, "course_root", lambda: root)
+    monkeypatch.setattr(grade, "course_root", lambda *_: root)
     return root
 
 
@@ -198,7 +206,7 @@ def env(tmp_path: Path, monkeypatch):
     (subs / ".ipynb_checkpoints" / "hw-checkpoint.ipynb").write_text(notebook(GOOD))
     (subs / "notes.txt").write_text("not a submission")
     settings = Settings(
-        autograders=grade.find_autograders(ag_root),
+        autograders=find_autograders(ag_root),
         limits=Limits(timeout_s=2.0),
         jobs=2,
         runner_cmd=fake_runner(tmp_path),
@@ -383,7 +391,7 @@ def test_assignment_is_inferred_from_metadata_and_missing_metadata_is_explained(
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--assignment", "nope"], "no autograder for assignment 'nope'"),
+        (["--assignment", "nope"], "assignment 'nope' matches none"),
         (["--autograders", "EMPTY"], "no autograder built"),
         (["MISSING_INPUT"], "no such file or folder"),
         (["--out", "SUBS/inside"], "inside the submissions folder"),
@@ -484,7 +492,7 @@ def test_real_runner_grades_the_fixture_corpus_reproducibly(tmp_path):
     for fname, (text, _, _) in REAL_CASES.items():
         (subs / fname).write_text(text)
     settings = Settings(
-        autograders=grade.find_autograders(ag_root),
+        autograders=find_autograders(ag_root),
         limits=Limits(timeout_s=8.0),
         jobs=2,
         kill_grace=5.0,
@@ -592,11 +600,11 @@ def test_default_database_is_in_the_course_folder(env, monkeypatch, course_folde
 
 def _add_written_question(env) -> None:
     """Give the fixture autograder a 2-point written question q9 (rubrics.json, as built)."""
-    rubric = written.Rubric(
-        "q9", 2.0, "**Question 9.** Why plan?", (written.RubricItem("1", "a", 2.0),)
+    rubric = rubric_mod.Rubric(
+        "q9", 2.0, "**Question 9.** Why plan?", (rubric_mod.RubricItem("1", "a", 2.0),)
     )
-    text = written.rubrics_json({"q9": rubric}, ASSIGNMENT)
-    (env["ag"] / ASSIGNMENT / written.RUBRICS_FILE).write_text(text)
+    text = rubric_mod.rubrics_json({"q9": rubric}, ASSIGNMENT)
+    (env["ag"] / ASSIGNMENT / rubric_mod.RUBRICS_FILE).write_text(text)
 
 
 def _with_answer(answer: str | None, *code: str) -> str:

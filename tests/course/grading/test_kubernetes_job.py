@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 import yaml
 from test_slurm import REPO, readme_block  # the README block reader of the Slurm tests
 
-from mbrl_course.grading import grade
+from mbrl_course.cli import parse_args
 from mbrl_course.grading.shards import Shard
 
 JOB = REPO / "deploy" / "kubernetes" / "grade-job.yaml"
@@ -67,7 +67,7 @@ def test_each_pod_grades_its_shard_into_the_shared_volume(tmp_path):
         )  # fmt: skip
         argv = r.stdout.splitlines()
         assert argv[0] == "grade"
-        args = grade._parser().parse_intermixed_args(argv[1:])
+        args = parse_args(argv)
         assert args.shard == Shard(index, n)
         assert args.assignment == env["ASSIGNMENT"] and args.resume is False
         out = PurePosixPath(container["workingDir"]) / args.out

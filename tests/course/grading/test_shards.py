@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mbrl_course.gradebook import merge
+from mbrl_course.cli import main as cli_main
 from mbrl_course.gradebook.db import GradebookDB
-from mbrl_course.grading import grade
 from mbrl_course.grading.shards import Shard, shard_of
 
 FIX = Path(__file__).parents[1] / "fixtures" / "toy"
@@ -55,7 +54,9 @@ def _toy_corpus(tmp_path: Path) -> tuple[Path, Path]:
 def _grade(ag_root: Path, subs: Path, out: Path, *extra: str) -> int:
     """`mbrl-course grade` with the real runner on the toy corpus."""
     argv = [str(subs), "-a", "toy", "--autograders", str(ag_root), "-o", str(out)]
-    return grade.main([*argv, "--jobs", "2", "--cell-timeout", "20", "--no-progress", *extra])
+    return cli_main(
+        ["grade", *argv, "--jobs", "2", "--cell-timeout", "20", "--no-progress", *extra]
+    )
 
 
 def _comparable(db_path: Path) -> dict:
@@ -88,7 +89,7 @@ def test_three_shards_merge_into_the_one_shot_gradebook(tmp_path, capsys):
     assert sum(sizes) == 7
     merged_db, merged_out = tmp_path / "merged.sqlite", tmp_path / "merged"
     argv = [*map(str, shard_outs), "--db", str(merged_db), "--out", str(merged_out)]
-    assert merge.main([*argv, "--autograders", str(ag_root)]) == 0
+    assert cli_main(["merge", *argv, "--autograders", str(ag_root)]) == 0
     assert _comparable(merged_db) == _comparable(tmp_path / "all.sqlite")
     assert (merged_out / "grades.csv").read_text() == (tmp_path / "all" / "grades.csv").read_text()
     one_shot = json.loads((tmp_path / "all" / "grades.json").read_text())["submissions"]
@@ -99,10 +100,10 @@ def test_three_shards_merge_into_the_one_shot_gradebook(tmp_path, capsys):
 
     # refusals: a missing shard, a shard twice, a shard of another split
     capsys.readouterr()
-    assert merge.main([*map(str, shard_outs[:2]), "--db", str(tmp_path / "x.sqlite")]) == 2
+    assert cli_main(["merge", *map(str, shard_outs[:2]), "--db", str(tmp_path / "x.sqlite")]) == 2
     assert f"missing shard(s) 2/{N_SHARDS}" in capsys.readouterr().err
     twice = [str(shard_outs[0]), str(shard_outs[0]), str(shard_outs[1])]
-    assert merge.main([*twice, "--db", str(tmp_path / "y.sqlite")]) == 2
+    assert cli_main(["merge", *twice, "--db", str(tmp_path / "y.sqlite")]) == 2
     assert "given twice" in capsys.readouterr().err
 
 
@@ -126,19 +127,19 @@ def test_merge_refuses_overlap_mixed_counts_and_other_corpora(tmp_path, capsys):
     a = _fake_shard(tmp_path / "a.sqlite", "0/2", ["s1.ipynb", "s2.ipynb"])
     b = _fake_shard(tmp_path / "b.sqlite", "1/2", ["s2.ipynb"])
     target = tmp_path / "t.sqlite"
-    assert merge.main([str(a), str(b), "--db", str(target)]) == 2
+    assert cli_main(["merge", str(a), str(b), "--db", str(target)]) == 2
     assert "submission s2.ipynb is in both" in capsys.readouterr().err
     with GradebookDB.open(target) as db:
         assert db.submission_ids() == []  # nothing merged
     c = _fake_shard(tmp_path / "c.sqlite", "1/3", ["s3.ipynb"])
-    assert merge.main([str(a), str(c), "--db", str(target)]) == 2
+    assert cli_main(["merge", str(a), str(c), "--db", str(target)]) == 2
     assert "different shard counts" in capsys.readouterr().err
     d = _fake_shard(tmp_path / "d.sqlite", "1/2", ["s3.ipynb"], corpus="other")
-    assert merge.main([str(a), str(d), "--db", str(target)]) == 2
+    assert cli_main(["merge", str(a), str(d), "--db", str(target)]) == 2
     assert "different sets of submissions" in capsys.readouterr().err
     plain = tmp_path / "plain.sqlite"
     GradebookDB.open(plain).close()
-    assert merge.main([str(plain), "--db", str(target)]) == 2
+    assert cli_main(["merge", str(plain), "--db", str(target)]) == 2
     assert "not written by `mbrl-course grade --shard`" in capsys.readouterr().err
 
 
@@ -152,6 +153,6 @@ def test_merge_keeps_manual_scores_of_the_target(tmp_path):
             "s1.ipynb", "toy", "q9", items=(), points=2, comment="", grader="ta",
             expected_version=0,
         )  # fmt: skip
-    assert merge.main([str(a), "--db", str(target)]) == 0
+    assert cli_main(["merge", str(a), "--db", str(target)]) == 0
     with GradebookDB.open(target) as db:
         assert db.manual_score("s1.ipynb", "q9").points == 2

@@ -9,9 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mbrl_course.errors import InputError
 from mbrl_course.grading import submissions as S
 from mbrl_course.grading.submissions import (
-    InputError,
     InvalidSubmission,
     Submission,
     discover,

@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mbrl_course.cli import main as cli_main
 from mbrl_course.gradebook.db import GradebookDB
-from mbrl_course.report import cli as report_cli
 from mbrl_course.report.collect import collect
 from mbrl_course.report.synthetic import HOSTILE_MESSAGE, populate_class
 from mbrl_course.report.terminal import summary
 from mbrl_course.review.synthetic import populate
 from mbrl_course.similarity import PairScore
 from mbrl_course.similarity.report import write_csv
-from mbrl_course.written.answers import load_rubrics
+from mbrl_course.written.rubrics import load_rubrics
 
 REPO = Path(__file__).resolve().parents[3]
 ASSIGNMENT = "02_dyna"
@@ -117,7 +117,7 @@ def cli_run(class_db, tmp_path_factory) -> tuple[int, str, Path]:
     out = tmp_path_factory.mktemp("report")
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        status = report_cli.main(["--root", str(REPO), "--assignment", "02", "--db",
+        status = cli_main(["report", "--root", str(REPO), "--assignment", "02", "--db",
                                   str(class_db.path), "--out", str(out)])  # fmt: skip
     return status, buffer.getvalue(), out
 
@@ -140,10 +140,10 @@ def test_terminal_summary_and_cli(class_db, cli_run):
 
 def test_cli_refuses_a_missing_gradebook_and_an_unknown_assignment(class_db, tmp_path, capsys):
     """A missing gradebook or an unknown assignment gets a clear message and exit status 2."""
-    assert report_cli.main(["--assignment", "02", "--db", str(tmp_path / "no.sqlite")]) == 2
+    assert cli_main(["report", "--assignment", "02", "--db", str(tmp_path / "no.sqlite")]) == 2
     assert "mbrl-course grade" in capsys.readouterr().err
-    assert report_cli.main(["--assignment", "07", "--db", str(class_db.path)]) == 2
-    assert "mbrl-course report: no single assignment" in capsys.readouterr().err
+    assert cli_main(["report", "--assignment", "07", "--db", str(class_db.path)]) == 2
+    assert "mbrl-course report: assignment '07' matches none" in capsys.readouterr().err
 
 
 def test_a_class_that_did_equally_well_has_no_lowest(tmp_path):

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from mbrl_course.cli import main as cli_main
 from mbrl_course.gradebook.db import GradebookDB
-from mbrl_course.review import cli as review_cli
 from mbrl_course.review.app import Reviewer, create_app
 from mbrl_course.review.blind import SECRET_KEY, BlindOrder
 from mbrl_course.review.render import inline_html, markdown_html
@@ -166,17 +166,9 @@ def test_first_ungraded_redirect_skips_graded_answers(client):
     assert "/q1_1/6?" in response.headers["Location"]
 
 
-def test_resolve_assignment_by_number():
-    """`--assignment 04` finds 04_modern_methods; an unknown name exits with the known list."""
-    known = ["01_model_learning", "04_modern_methods"]
-    assert review_cli.resolve_assignment("04", known) == "04_modern_methods"
-    with pytest.raises(SystemExit, match="01_model_learning"):
-        review_cli.resolve_assignment("07", known)
-
-
 def test_cli_refuses_a_missing_database(tmp_path, capsys):
     """`mbrl-course review` without a gradebook says what to run first."""
-    assert review_cli.main(["--root", str(tmp_path), "--db", str(tmp_path / "none.sqlite")]) == 2
+    assert cli_main(["review", "--root", str(tmp_path), "--db", str(tmp_path / "none.sqlite")]) == 2
     assert "mbrl-course grade" in capsys.readouterr().err
 
 

@@ -20,7 +20,7 @@ from mbrl_course.report.synthetic import HOSTILE_MESSAGE, populate_class
 from mbrl_course.review.cli import make_review_server
 from mbrl_course.review.synthetic import ASSIGNMENT as A
 from mbrl_course.review.synthetic import populate, synthetic_rubrics
-from mbrl_course.written.answers import load_rubrics
+from mbrl_course.written.rubrics import load_rubrics
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

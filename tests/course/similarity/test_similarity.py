@@ -16,9 +16,9 @@ import nbformat
 import pytest
 
 from mbrl_course import similarity
+from mbrl_course.cli import main as cli_main
 from mbrl_course.corpus.inject import make_submission
 from mbrl_course.course import default_layout
-from mbrl_course.grading.submissions import InputError
 
 REPO = Path(__file__).resolve().parents[3]
 LAYOUT = default_layout(REPO)
@@ -114,15 +114,6 @@ def test_graded_cells_take_helpers_and_ignore_magics() -> None:
     assert [n for n, _src in similarity.graded_cells(sources, {"f"})] == [2, 4]
 
 
-def test_assignment_by_number_or_name() -> None:
-    """`--assignment 02` and `--assignment 02_dyna` name the same assignment; unknown is refused."""
-    known = ["01_model_learning", "02_dyna"]
-    assert similarity.resolve_assignment_name("02", known) == "02_dyna"
-    assert similarity.resolve_assignment_name("02_dyna", known) == "02_dyna"
-    with pytest.raises(InputError, match="no built assignment '05'"):
-        similarity.resolve_assignment_name("05", known)
-
-
 def test_cli_writes_ranked_csv_and_self_contained_html(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -145,7 +136,9 @@ def test_cli_writes_ranked_csv_and_self_contained_html(
     (subs / "wrong_assignment.ipynb").write_text(json.dumps(other))
 
     out = tmp_path / "report"
-    rc = similarity.main([str(subs), "--assignment", "02", "--out", str(out), "--root", str(REPO)])
+    rc = cli_main(
+        ["similarity", str(subs), "--assignment", "02", "--out", str(out), "--root", str(REPO)]
+    )
     assert rc == 0
     shown = capsys.readouterr().out
     first_row = shown.splitlines()[2]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mbrl_course.cli import main as cli_main
 from mbrl_course.validate.demo_cells import demo_problems
 from mbrl_grader.results import Limits, SubmissionResult
 from mbrl_grader.runner import demo_cells, grade_notebook, read_code_cells_with_tags
@@ -105,8 +106,6 @@ def test_batch_grading_skips_demo_cells(tmp_path: Path) -> None:
     """Through `mbrl-course grade`, the hanging demo is skipped: full marks, nothing to report."""
     import csv
 
-    from mbrl_course.grading import grade
-
     (tmp_path / "ag").mkdir()
     (tmp_path / "ag" / "toy").symlink_to(AG)
     subs = tmp_path / "subs"
@@ -114,7 +113,7 @@ def test_batch_grading_skips_demo_cells(tmp_path: Path) -> None:
     (subs / "s.ipynb").write_text((NB / "demo_solution.ipynb").read_text())
     out = tmp_path / "out"
     args = [str(subs), "--assignment", "toy", "--autograders", str(tmp_path / "ag")]
-    rc = grade.main([*args, "--out", str(out), "--cell-timeout", "3", "--no-progress"])
+    rc = cli_main(["grade", *args, "--out", str(out), "--cell-timeout", "3", "--no-progress"])
     assert rc == 0
     with (out / "grades.csv").open() as fh:
         (row,) = list(csv.DictReader(fh))

@@ -13,7 +13,7 @@ from nbformat.v4 import new_markdown_cell, new_raw_cell
 from mbrl_course import build
 from mbrl_course.course import Layout, default_layout
 from mbrl_course.validate.written_checks import check_master, check_written
-from mbrl_course.written.answers import load_rubrics
+from mbrl_course.written.rubrics import load_rubrics
 
 REPO = Path(__file__).resolve().parents[3]
 TINY = REPO / "tests" / "course" / "fixtures_build" / "solutions" / "00_tiny" / "00_tiny.ipynb"

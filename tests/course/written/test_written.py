@@ -9,17 +9,14 @@ import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook, new_raw_cell
 
 from mbrl_course.course import default_layout
-from mbrl_course.written import answers as written
+from mbrl_course.written import rubrics as rubric_mod
 from mbrl_course.written.answers import (
     BEGIN_MARKER,
     END_MARKER,
     PLACEHOLDER,
-    Rubric,
-    RubricError,
     extract_written_answers,
-    load_rubrics,
-    parse_rubric,
 )
+from mbrl_course.written.rubrics import Rubric, RubricError, load_rubrics, parse_rubric
 
 ROOT = Path(__file__).resolve().parents[3]
 RUBRIC = """**Rubric** (2 points):
@@ -101,7 +98,7 @@ def _master(rubric_in_prompt: bool = False, manual: bool = True) -> nbformat.Not
 @pytest.mark.parametrize("in_prompt", [False, True])
 def test_rubrics_from_master_finds_rubric_in_solution_or_prompt(in_prompt):
     """The rubric is found in a solution cell or the prompt cell; the prompt never includes it."""
-    rubrics = written.rubrics_from_master(_master(rubric_in_prompt=in_prompt))
+    rubrics = rubric_mod.rubrics_from_master(_master(rubric_in_prompt=in_prompt))
     rubric = rubrics["q1_1"]
     assert rubric.points == 2.0 and rubric.item_total == 2.0
     assert rubric.prompt_md == "**Question 1.** Explain."
@@ -110,10 +107,10 @@ def test_rubrics_from_master_finds_rubric_in_solution_or_prompt(in_prompt):
 def test_strip_rubrics_removes_rubric_from_prompt_only():
     """strip_rubrics drops a prompt-cell rubric and leaves solution cells alone."""
     nb = _master(rubric_in_prompt=True)
-    assert written.strip_rubrics(nb) == 1
+    assert rubric_mod.strip_rubrics(nb) == 1
     assert "Rubric" not in nb.cells[1].source and nb.cells[1].source.startswith("**Question 1.**")
     nb = _master(rubric_in_prompt=False)
-    assert written.strip_rubrics(nb) == 0
+    assert rubric_mod.strip_rubrics(nb) == 0
     assert "Rubric" in nb.cells[3].source
 
 
@@ -122,19 +119,19 @@ def test_manual_question_without_rubric_is_an_error():
     nb = _master()
     nb.cells[3].source = "**Model answer.** Because."
     with pytest.raises(RubricError, match="q1_1"):
-        written.rubrics_from_master(nb)
+        rubric_mod.rubrics_from_master(nb)
 
 
 def test_rubrics_json_round_trip_and_determinism(tmp_path):
     """write_rubrics is byte-identical on rerun and load_rubrics returns the parsed rubric."""
     master = tmp_path / "01_toy.ipynb"
     nbformat.write(_master(), master)
-    first = written.write_rubrics(master, tmp_path).read_bytes()
-    second = written.write_rubrics(master, tmp_path).read_bytes()
+    first = rubric_mod.write_rubrics(master, tmp_path).read_bytes()
+    second = rubric_mod.write_rubrics(master, tmp_path).read_bytes()
     assert first == second
     loaded = load_rubrics(tmp_path)
     assert isinstance(loaded["q1_1"], Rubric)
-    assert loaded == written.rubrics_from_master(_master())
+    assert loaded == rubric_mod.rubrics_from_master(_master())
     assert load_rubrics(tmp_path / "nowhere") == {}
 
 
