@@ -87,6 +87,7 @@ def _all_text(res: SubmissionResult) -> str:
 ATTACKS = sorted(n for n in EXPECTED if n.startswith("attack_"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ATTACKS)
 def test_attack_earns_only_its_honest_score(graded, name: str) -> None:
     """Every attack notebook gets exactly its honest total, and no hidden material leaks."""
@@ -201,6 +202,7 @@ def test_eq_trick_cannot_pass_comparisons(graded) -> None:
     assert "may not compare" in msg
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", ["solution", "attack_read_files", "attack_subprocess_read", "attack_import_reference"]
 )

@@ -83,6 +83,7 @@ def scores(results: dict) -> tuple[float, float]:
     return float(score), possible
 
 
+@pytest.mark.slow
 def test_fixture_zip_grades_solution_and_blank_with_trusted_runner(
     built: Layout, tmp_path: Path
 ) -> None:
@@ -151,6 +152,7 @@ def test_zip_skips_demo_cells(built: Layout, tmp_path: Path) -> None:
     assert "time limit" not in results["output"], results["output"]
 
 
+@pytest.mark.slow
 def test_zip_ships_the_visibility_option_and_applies_it(built: Layout, tmp_path: Path) -> None:
     """The master's `mbrl: hidden_visibility` reaches the zip and the hidden tests' visibility."""
     zip_path = built.autograder / FIXTURE / f"{FIXTURE}-autograder.zip"
@@ -170,6 +172,7 @@ def test_zip_ships_the_visibility_option_and_applies_it(built: Layout, tmp_path:
     }
 
 
+@pytest.mark.slow
 def test_zip_grades_the_assignments_notebook_among_others(built: Layout, tmp_path: Path) -> None:
     """An upload with another assignment's notebook first by name grades the right one in full."""
     upload = tmp_path / "upload"

@@ -33,6 +33,7 @@ def solution() -> SubmissionResult:
     return grade_notebook(NB / "solution.ipynb", AG, FAST)
 
 
+@pytest.mark.slow
 def test_solution_earns_full_marks(solution: SubmissionResult) -> None:
     """The correct notebook passes every test (magics, plots and grader.check are harmless)."""
     assert solution.status == "graded" and solution.reason == ""
@@ -115,6 +116,7 @@ def test_empty_notebook_is_graded_zero(tmp_path: Path) -> None:
     assert res.status == "graded" and res.score == 0.0 and res.possible == 10.0
 
 
+@pytest.mark.slow
 def test_overall_timeout_gives_timeout_status(tmp_path: Path) -> None:
     """When the whole budget runs out the status is timeout and unrun tests score zero."""
     nb = json.loads((NB / "attack_infinite_loop.ipynb").read_text())
@@ -158,6 +160,7 @@ def test_all_or_nothing(tmp_path: Path) -> None:
     assert res.per_question()["q2"] == {"score": 0.0, "possible": 3.0}
 
 
+@pytest.mark.slow
 def test_cli_writes_json(tmp_path: Path) -> None:
     """`python -m mbrl_grader.runner NB AG --json OUT` writes the result."""
     out = tmp_path / "r.json"

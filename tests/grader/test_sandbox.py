@@ -406,6 +406,7 @@ def test_grader_method_calls_from_student_code_are_one_callback_each(
     assert got == [env.step]
 
 
+@pytest.mark.slow
 def test_pyplot_runs_at_its_first_use_and_then_works_as_usual(worker: WorkerClient) -> None:
     """``import matplotlib.pyplot`` is lazy in the worker; the first use makes it the real module."""
     before, after, opened = worker.lookup("pyplot_states")()

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.slow  # executes the notebook
+
 NAME = "03_model_errors"
 SUMMARY = re.compile(
     r"^\[(?P<label>[^\]]+)\] (?P<agent>.+?)\s+episode 1:\s+(?P<first>[\d.]+) steps\s+"

@@ -12,6 +12,8 @@ from mbrl_ref.agents import DynaQ, run_steps
 from mbrl_ref.experiments import _engine, fig8_2, fig8_4, fig8_5
 from mbrl_ref.experiments._changing import layouts
 
+pytestmark = pytest.mark.slow  # reference experiment runs
+
 
 def close_in_se(a: float, se_a: float, b: float, se_b: float, k: float = 4.5) -> bool:
     """True if two independent estimates differ by less than k combined standard errors."""

@@ -40,6 +40,7 @@ def test_cli_fig8_2_writes_json_and_prints_table(tmp_path: Path, capsys) -> None
     assert set(data["checkpoints"]["50"]["ep 2"]) == {"mean", "se"}
 
 
+@pytest.mark.slow
 def test_cli_fig8_4_writes_plot(tmp_path: Path, capsys) -> None:
     """reproduce fig8.4 with --plot writes a PNG image and reports the opened-cell statistic."""
     png = tmp_path / "fig8_4.png"
@@ -56,6 +57,7 @@ def test_cli_rejects_bad_arguments() -> None:
         assert info.value.code == 2
 
 
+@pytest.mark.slow
 def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     """`python -m mbrl_ref reproduce fig8.2` runs as a process, progress bar on stderr only."""
     out = tmp_path / "out.json"

@@ -13,6 +13,8 @@ from mbrl_course.audit import report
 from mbrl_course.audit.cli import main as audit_main
 from mbrl_course.audit.run import AssignmentAuditor
 
+pytestmark = pytest.mark.slow  # mutation audits of the toy autograder
+
 TOY = Path(__file__).parents[1] / "fixtures" / "toy"
 KILLABLE = "add:arithmetic:a10b84e1"  # a + b -> a - b
 EQUIVALENT = "run_episode:statements_swapped:b0a16a3b"  # reset() and the counters' init swapped

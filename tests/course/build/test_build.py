@@ -38,6 +38,7 @@ def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_fixture_build_writes_the_student_and_autograder_folders(built: Layout) -> None:
     """The fixture master yields a student folder and an autograder folder with the agreed files."""
     student = _files(built.assignments / FIXTURE)
@@ -107,6 +108,7 @@ def test_build_is_deterministic(built: Layout, tmp_path: Path) -> None:
     assert [k for k in first if first[k] != second[k]] == []
 
 
+@pytest.mark.slow
 def test_check_lists_stale_missing_and_extra_files(tmp_path: Path) -> None:
     """`check` is empty right after a build and names every edited, deleted or extra file."""
     layout = fixture_layout(tmp_path)

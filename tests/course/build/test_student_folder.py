@@ -111,6 +111,7 @@ def test_setup_cell_names_a_package_that_is_too_old(tmp_path: Path) -> None:
     assert "The package numpy is too old" in res.stderr and "999.0 or newer" in res.stderr
 
 
+@pytest.mark.slow
 def test_setup_cell_starts_the_checker_in_a_complete_folder(tmp_path: Path) -> None:
     """With the folder and the packages present, the setup cell prints Setup OK."""
     shutil.copytree(REPO / "assignments" / "01_model_learning", tmp_path / "a")
@@ -157,6 +158,7 @@ def check_colab_path(tmp_path: Path, zip_server: str, python: str = sys.executab
     assert "Setup OK" in again.stdout
 
 
+@pytest.mark.slow
 def test_colab_path_fetches_the_posted_zip_and_then_starts(tmp_path: Path, zip_server: str) -> None:
     """On Colab the cell prints the one command (with the course's zip URL); after it, Setup OK."""
     check_colab_path(tmp_path, zip_server)

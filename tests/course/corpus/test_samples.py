@@ -195,6 +195,7 @@ def test_fixture_samples_grade_as_expected(tmp_path, monkeypatch):
     assert samples.compare(records, corpora) == []
 
 
+@pytest.mark.slow
 def test_run_main_builds_nothing_but_grades_and_prints(tmp_path, monkeypatch, capsys):
     """`mbrl-course run --no-build` on a fixture repo grades the samples and says where outputs are."""
     root = make_repo(tmp_path)
@@ -240,6 +241,7 @@ def _built_assignments() -> list[str]:
     return [n for n in ag if (REPO / "assignments" / n / f"{n}.ipynb").is_file()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", _built_assignments())
 def test_committed_samples_are_up_to_date(name, tmp_path):
     """If samples/NAME is committed to the repository, it equals a fresh generation."""

@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from mbrl_course import cli
 from mbrl_course.cli import main as cli_main
 from mbrl_course.gradebook.db import GradebookDB
@@ -52,6 +54,7 @@ def _scores(path: Path) -> set[str]:
         con.close()
 
 
+@pytest.mark.slow
 def test_backup_while_scores_are_saved_holds_every_committed_score(tmp_path, capsys):
     """A backup made while another process commits scores (still in the -wal file) holds them all;
     a plain copy of the main file would not."""

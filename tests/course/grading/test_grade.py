@@ -222,6 +222,7 @@ def batch(env, assignment=ASSIGNMENT):
     return {r.id: r for r in records}
 
 
+@pytest.mark.slow
 def test_every_kind_of_bad_input_gets_its_row_and_the_batch_completes(env):
     """Each troublesome submission yields one row with the right status, points and reason."""
     rows = batch(env)
@@ -284,6 +285,7 @@ def test_parallel_jobs_overlap(env, tmp_path):
     assert starts[1] < ends[0], "the second job started only after the first ended"
 
 
+@pytest.mark.slow
 def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch, capsys):
     """`grade` exits 0, writes CSV/JSON/feedback under --out, and leaves inputs byte-identical."""
     before = tree_hashes(env["subs"])
@@ -341,6 +343,7 @@ def test_cli_writes_gradebook_feedback_and_never_touches_inputs(env, monkeypatch
     assert "grades.csv" in printed and "feedback" in printed
 
 
+@pytest.mark.slow
 def test_regrading_gives_identical_gradebooks(env, monkeypatch):
     """Grading the same folder twice writes the same CSV."""
     monkeypatch.setattr(batch_mod, "DEFAULT_RUNNER_CMD", env["settings"].runner_cmd)
@@ -774,6 +777,7 @@ def _runs(log: Path) -> int:
     return count
 
 
+@pytest.mark.slow
 def test_only_status_regrades_just_those_rows_under_their_ids_keeping_manual_scores(
     env, monkeypatch, capsys
 ):

@@ -21,6 +21,8 @@ from mbrl_course.similarity import PairScore
 from mbrl_course.similarity.report import write_csv
 from mbrl_course.written.rubrics import load_rubrics
 
+pytestmark = pytest.mark.slow  # a 300-submission gradebook per worker
+
 REPO = Path(__file__).resolve().parents[3]
 ASSIGNMENT = "02_dyna"
 N = 300

@@ -172,6 +172,7 @@ def test_cli_refuses_a_missing_database(tmp_path, capsys):
     assert "mbrl-course grade" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_cli_serves_on_localhost_with_a_token(tmp_path):
     """`mbrl-course review` prints a 127.0.0.1 URL with a token; the page loads, 403 without it."""
     import subprocess
@@ -341,6 +342,7 @@ def test_class_report_is_served_and_linked(client):
     assert client.get(f"/report/nothing?token={TOKEN}").status_code == 404
 
 
+@pytest.mark.slow
 def test_class_report_is_blind_when_grading_is(blind_client):
     """Grading blind, the served report names submissions only as "Submission N"."""
     state = _state(blind_client.get(f"/review/{A}/q1_1/1?token={TOKEN}").get_data(as_text=True))

@@ -81,6 +81,7 @@ def corpus(name: str) -> tuple[list[similarity.Document], nbformat.NotebookNode,
     return docs, student, graded
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_disguised_copy_ranks_above_independent_solutions(name: str) -> None:
     """The renamed, reordered copy of a correct solution beats every independent pair by far."""
@@ -162,6 +163,7 @@ def test_cli_writes_ranked_csv_and_self_contained_html(
     assert "<script" not in page
 
 
+@pytest.mark.slow
 def test_fingerprints_are_the_same_in_every_process() -> None:
     """Scores are reproducible: fingerprints do not depend on Python's per-process hash salt."""
     code = "def f(x):\n    total = 0\n    for i in range(x):\n        total += i * i\n    return total\n"

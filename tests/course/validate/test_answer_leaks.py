@@ -121,6 +121,7 @@ def test_shipped_package_and_nested_definitions_are_searched(tmp_path):
     assert len(leaks["02_b"]) == 1 and leaks["02_b"][0].startswith("mbrl_envs/demos.py:")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", ["01_model_learning", "02_dyna", "03_model_errors", "04_modern_methods"]
 )

@@ -46,6 +46,7 @@ def test_demo_cells_are_skipped_when_grading(skipped: SubmissionResult) -> None:
     assert skipped.timings["demo_cells_skipped"] == 2.0
 
 
+@pytest.mark.slow
 def test_untagged_demo_runs_under_the_normal_cell_limit() -> None:
     """A student who removed the tag gets the cell run: it is stopped at the cell limit, no loss."""
     res = grade_notebook(NB / "demo_untagged.ipynb", AG, SHORT_CELLS)
@@ -54,12 +55,14 @@ def test_untagged_demo_runs_under_the_normal_cell_limit() -> None:
     assert res.timings["demo_cells_skipped"] == 0.0
 
 
+@pytest.mark.slow
 def test_run_demos_runs_the_tagged_cells() -> None:
     """`run_demos=True` (validate, `--run-demos`) runs demo cells like any other."""
     res = grade_notebook(NB / "demo_solution.ipynb", AG, SHORT_CELLS, run_demos=True)
     assert res.score == 10.0 and "exceeded the per-cell time limit" in res.reason
 
 
+@pytest.mark.slow
 def test_demo_check_passes_a_solution_independent_of_its_demos() -> None:
     """validate's demo check finds nothing when the score is the same either way."""
     assert demo_problems(NB / "demo_solution.ipynb", AG, SHORT_CELLS) == []
@@ -74,6 +77,7 @@ def test_demo_check_catches_a_graded_answer_set_in_a_demo() -> None:
     assert "q4:test_answer_format" in problems[0] and "q4:test_answer_value" in problems[0]
 
 
+@pytest.mark.slow
 def test_slow_correct_solution_keeps_full_marks_under_default_limits() -> None:
     """A correct but slow solution (sleeps in every graded call and a slow cell) earns 10/10."""
     res = grade_notebook(NB / "slow_solution.ipynb", AG, Limits())
@@ -82,6 +86,7 @@ def test_slow_correct_solution_keeps_full_marks_under_default_limits() -> None:
     assert res.timings["execute_s"] >= 3.0  # the slow setup cell really ran
 
 
+@pytest.mark.slow
 def test_demo_check_reuses_a_grading_it_is_given() -> None:
     """validate hands over its own grading (demos skipped); the check grades only with demos run."""
     given = grade_notebook(NB / "demo_dependency.ipynb", AG, SHORT_CELLS)

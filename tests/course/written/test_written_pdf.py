@@ -39,6 +39,7 @@ def submissions(tmp_path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_one_pdf_per_submission_with_prompts_and_answers(submissions, tmp_path):
     """Each submission gets <id>.pdf holding every written prompt and the student's answer."""
     out = tmp_path / "pdf"
@@ -61,6 +62,7 @@ def test_one_pdf_per_submission_with_prompts_and_answers(submissions, tmp_path):
     assert "[empty] No answer" in _text(out / "bob.pdf")
 
 
+@pytest.mark.slow
 def test_broken_submission_gets_a_status_and_a_pdf(submissions, tmp_path):
     """An unreadable notebook is reported with its reason and still gets a PDF saying so."""
     out = tmp_path / "pdf"
@@ -70,6 +72,7 @@ def test_broken_submission_gets_a_status_and_a_pdf(submissions, tmp_path):
     assert "could not be read" in text and "[missing]" in text
 
 
+@pytest.mark.slow
 def test_pdfs_are_reproducible(submissions, tmp_path):
     """Running twice writes byte-identical PDFs (no timestamps)."""
     first = written_pdfs([submissions / "alice.ipynb"], NAME, AUTOGRADER, tmp_path / "a")
@@ -77,6 +80,7 @@ def test_pdfs_are_reproducible(submissions, tmp_path):
     assert first[0][2].read_bytes() == second[0][2].read_bytes()
 
 
+@pytest.mark.slow
 def test_cli_written_pdf(submissions, tmp_path, capsys):
     """The CLI takes the assignment by number, prints one status line per submission."""
     out = tmp_path / "pdf"
@@ -97,6 +101,7 @@ def test_pdf_names_follow_the_submission_id(sid, name):
     assert pdf_name(sid) == name
 
 
+@pytest.mark.slow
 def test_damaged_answer_block_is_reported_as_malformed(tmp_path):
     """A notebook whose END QUESTION marker was deleted gives a malformed status with the text."""
     nb = nbformat.read(STUDENT, as_version=4)
