@@ -122,8 +122,9 @@ def main() -> int:
         settings = Settings(
             autograders=find_autograders(root / "autograder"), limits=Limits(timeout_s=args.timeout)
         )
-        for name in corpora:  # one-time cost (reading the question tables) outside the timings
-            settings.table(name)
+        settings.prepare(
+            list(corpora)
+        )  # one-time cost (question tables, digests) outside the timings
         n = len(jobs)
         print(f"{n} gradable samples from {', '.join(corpora)}; {os.cpu_count()} cores")
         print(f"load average before: {_load()} (other processes skew every figure below)\n")

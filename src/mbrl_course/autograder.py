@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +117,32 @@ def extract_written(
         q: (str(found.get(q, ("missing", ""))[0]), str(found.get(q, ("", ""))[1]))
         for q in questions
     }
+
+
+@dataclass(frozen=True)
+class Autograder:
+    """A built autograder folder, ``autograder/NN_topic/``: what grading reads from it, each fact
+    read once (the batch used to cache these in its settings)."""
+
+    name: str
+    path: Path
+
+    @cached_property
+    def points(self) -> dict[str, float]:
+        """Auto-graded points per question (:func:`question_table`)."""
+        return question_table(self.path)
+
+    @cached_property
+    def written(self) -> dict[str, tuple[float, str]]:
+        """Manual (written) questions: (points, prompt) each (:func:`manual_questions`)."""
+        return manual_questions(self.path)
+
+    @property
+    def manual_points(self) -> dict[str, float]:
+        """Manual (written) questions and their points."""
+        return {q: points for q, (points, _) in self.written.items()}
+
+    @cached_property
+    def digest(self) -> str:
+        """What grading depends on (:func:`autograder_digest`); --resume compares it."""
+        return autograder_digest(self.path)

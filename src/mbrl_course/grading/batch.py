@@ -30,11 +30,9 @@ from pathlib import Path
 from mbrl_grader.results import Limits, Status, SubmissionResult
 
 from ..autograder import (
-    autograder_digest,
+    Autograder,
     extract_written,
     file_sha256,
-    manual_questions,
-    question_table,
 )
 from ..gradebook.rows import GradeRecord, one_line
 from .submissions import (
@@ -89,38 +87,19 @@ class Settings:
     kill_grace: float = field(default_factory=lambda: KILL_GRACE)
     hide: list[Path] = field(default_factory=list)
     skip: SkipRule | None = None
-    _tables: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
-    _manual: dict[str, dict[str, tuple[float, str]]] = field(default_factory=dict, repr=False)
-    _digests: dict[str, str] = field(default_factory=dict, repr=False)
+    _models: dict[str, Autograder] = field(default_factory=dict, repr=False)
 
-    def table(self, name: str) -> dict[str, float]:
-        """Auto-graded points per question of assignment `name` (computed once)."""
-        if name not in self._tables:
-            self._tables[name] = question_table(self.autograders[name])
-        return self._tables[name]
-
-    def manual_rubrics(self, name: str) -> dict[str, tuple[float, str]]:
-        """Manual (written) questions of `name`: (points, prompt) each (read once)."""
-        if name not in self._manual:
-            self._manual[name] = manual_questions(self.autograders[name])
-        return self._manual[name]
-
-    def manual(self, name: str) -> dict[str, float]:
-        """Manual (written) questions of `name` and their points."""
-        return {q: points for q, (points, _) in self.manual_rubrics(name).items()}
-
-    def digest(self, name: str) -> str:
-        """The autograder digest of `name` (computed once)."""
-        if name not in self._digests:
-            self._digests[name] = autograder_digest(self.autograders[name])
-        return self._digests[name]
+    def autograder(self, name: str) -> Autograder:
+        """The built autograder of assignment `name` (its facts are read once)."""
+        if name not in self._models:
+            self._models[name] = Autograder(name, self.autograders[name])
+        return self._models[name]
 
     def prepare(self, names: Sequence[str | None]) -> None:
         """Compute tables and digests up front, in one thread, for the assignments named."""
         for name in {n for n in names if n in self.autograders}:
-            self.table(name)
-            self.manual_rubrics(name)
-            self.digest(name)
+            ag = self.autograder(name)
+            ag.points, ag.written, ag.digest  # noqa: B018 - read now, in one thread
 
 
 def _tail(path: Path, limit: int = 4000) -> str:
@@ -199,8 +178,8 @@ def grade_one(job: Job, settings: Settings, scratch: Path) -> GradeRecord:
         )
     if record.assignment in settings.autograders:
         try:
-            record.question_max = settings.table(record.assignment)
-            record.manual_max = settings.manual(record.assignment)
+            record.question_max = settings.autograder(record.assignment).points
+            record.manual_max = settings.autograder(record.assignment).manual_points
         except Exception:  # noqa: BLE001
             pass
     record.result.reason = one_line(record.result.reason)
@@ -217,12 +196,12 @@ def _grade_into(job: Job, settings: Settings, scratch: Path, record: GradeRecord
     if name not in settings.autograders:
         raise InvalidSubmission(f"no autograder for assignment '{name}'")
     if settings.skip is not None and settings.skip(
-        sub.id, record.content_sha256, settings.digest(name)
+        sub.id, record.content_sha256, settings.autograder(name).digest
     ):
         record.skipped = True
         return
     agdir = settings.autograders[name]
-    record.written = extract_written(prepared.notebook, settings.manual_rubrics(name))
+    record.written = extract_written(prepared.notebook, settings.autograder(name).written)
     limits = settings.limits
     if job.timeout is not None:
         limits = dataclasses.replace(limits, timeout_s=float(job.timeout))

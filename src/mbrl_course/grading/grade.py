@@ -19,27 +19,23 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from mbrl_grader.results import Status
 
-from ..autograder import find_autograders
 from ..course import course_root, gradebook_path
 from ..errors import CourseConfigError, InputError, ToolError
-from ..gradebook.db import DEFAULT_DB_NAME, GradebookDB, SchemaError
-from ..gradebook.outputs import Scrubbers, check_out_dir, claim_out_dir, export_db
-from ..gradebook.rows import STATUSES, GradeRecord, format_table
+from ..gradebook.db import DEFAULT_DB_NAME, GradebookDB
+from ..gradebook.outputs import check_out_dir, claim_out_dir
+from ..gradebook.rows import format_table
 from ..options import (
     add_assignment,
-    add_autograders,
     add_db,
-    add_limits,
-    limits_from_args,
-    positive_int,
     resolve_assignment,
 )
-from .batch import Job, Settings, cpu_count, grade_batch
+from .batch import Job, Settings
+from .pipeline import add_common_options, grade_into_db, open_db, settings_from_args, summary
 from .shards import (
     Selection,
     SelectionError,
@@ -57,32 +53,6 @@ RESUME_HELP = (
     "new and changed files, and rows with status error, are graded. A timeout is not retried "
     "(its limit was the result): regrade those with --only-status timeout and a longer --timeout"
 )
-
-
-def add_common_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by `grade` and `run`: parallelism, the Limits, where the autograders are."""
-    jobs = cpu_count()
-    p.add_argument(
-        "--jobs",
-        "-j",
-        type=positive_int,
-        default=jobs,
-        help=f"submissions graded in parallel (default: number of cores = {jobs})",
-    )
-    add_limits(p)
-    add_autograders(p)
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def settings_from_args(args: argparse.Namespace, autograder_root: Path) -> Settings:
-    """Settings from parsed options; ToolError when no autograder is built at all."""
-    autograders = find_autograders(autograder_root)
-    if not autograders:
-        raise ToolError(
-            f"no autograder built in {autograder_root}; run `mbrl-course build` first "
-            "(or pass --autograders DIR)"
-        )
-    return Settings(autograders=autograders, limits=limits_from_args(args), jobs=args.jobs)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -136,12 +106,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_common_options(p)
 
 
-def summary(records: Sequence[GradeRecord]) -> str:
-    """One line counting the records per status."""
-    counts = {s: sum(r.status == s for r in records) for s in STATUSES}
-    return f"{len(records)} submission(s): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-
-
 def resume_summary(skipped: Sequence[str], stored: dict[str, str]) -> str:
     """The --resume line: how many were skipped, by stored status, and why."""
     if not skipped:
@@ -152,38 +116,6 @@ def resume_summary(skipped: Sequence[str], stored: dict[str, str]) -> str:
         f"--resume: {len(skipped)} submission(s) already graded from the same file with the same "
         f"autograder, skipped ({by_status}); rows with status error are always regraded"
     )
-
-
-def open_db(path: Path) -> GradebookDB:
-    """Open the gradebook or raise ToolError with the reason."""
-    try:
-        return GradebookDB.open(path)
-    except (SchemaError, OSError) as exc:
-        raise ToolError(f"cannot open the gradebook {path}: {exc}") from None
-
-
-def store(
-    db: GradebookDB, settings: Settings, scrubbers: Scrubbers
-) -> Callable[[GradeRecord], None]:
-    """The on_done callback: scrub and store one finished record (one transaction)."""
-
-    def on_done(rec: GradeRecord) -> None:
-        if rec.skipped:
-            return
-        scrubbers.scrub_record(rec)
-        known = rec.assignment in settings.autograders
-        db.record_result(
-            rec.id,
-            rec.assignment or "",
-            content_sha256=rec.content_sha256,
-            autograder_digest=settings.digest(rec.assignment) if known else "",
-            result=rec.result,
-            written=rec.written,
-            source=rec.source,
-            seconds=rec.seconds,
-        )
-
-    return on_done
 
 
 def _claim_shard(db: GradebookDB, shard: Shard | None, corpus: str) -> None:
@@ -277,14 +209,15 @@ def _grade(
     )
     if args.resume:
         settings.skip = db.is_current
-    scrubbers = Scrubbers(settings.autograders)
     jobs = [Job(s, args.assignment) for s in subs]
-    for name in {j.assignment for j in jobs} | set(settings.autograders):
-        if name in settings.autograders:
-            db.set_questions(name, settings.table(name), settings.manual(name))
     try:
-        records = grade_batch(
-            jobs, settings, progress=not args.no_progress, on_done=store(db, settings, scrubbers)
+        records, rows, paths = grade_into_db(
+            jobs,
+            settings,
+            db,
+            args.out,
+            assignments={j.assignment for j in jobs if j.assignment} | set(settings.autograders),
+            progress=not args.no_progress,
         )
     except KeyboardInterrupt:
         again = "rerun the same command" if selection else "rerun with --resume"
@@ -301,7 +234,6 @@ def _grade(
             file=sys.stderr,
         )
         return 2
-    rows, paths = export_db(db, args.out, scrubbers)
     batch_ids = {r.id for r in records}
     shown = [r for r in rows if r.id in batch_ids]
     if shown:

@@ -15,10 +15,9 @@ from pathlib import Path
 from ..course import course_root
 from ..errors import InputError, ToolError
 from ..gradebook.db import DEFAULT_DB_NAME
-from ..gradebook.outputs import Scrubbers, check_out_dir, export_db
+from ..gradebook.outputs import check_out_dir
 from ..gradebook.rows import format_table
-from .batch import grade_batch
-from .grade import add_common_options, open_db, settings_from_args, store, summary
+from .pipeline import add_common_options, grade_into_db, open_db, settings_from_args, summary
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -93,20 +92,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"mbrl-course run: {exc}", file=sys.stderr)
         return 2
     try:
-        scrubbers = Scrubbers(settings.autograders)
-        for name in corpus:
-            db.set_questions(name, settings.table(name), settings.manual(name))
-        try:
-            records = grade_batch(
-                jobs,
-                settings,
-                progress=not args.no_progress,
-                on_done=store(db, settings, scrubbers),
-            )
-        except KeyboardInterrupt:
-            print("\nmbrl-course run: interrupted", file=sys.stderr)
-            return 130
-        rows, paths = export_db(db, out, scrubbers)
+        records, rows, paths = grade_into_db(
+            jobs, settings, db, out, assignments=corpus, progress=not args.no_progress
+        )
+    except KeyboardInterrupt:
+        print("\nmbrl-course run: interrupted", file=sys.stderr)
+        return 130
     finally:
         db.close()
     print(format_table(rows))
