@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run run-all figures test build lint bench audit clean
+.PHONY: setup run run-all figures check test build lint bench audit clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
-# The Slurm test (tests/course/test_slurm.py) starts a real single-node cluster from Debian's
+# The Slurm test (tests/course/grading/test_slurm.py) starts a real single-node cluster from Debian's
 # packages. Installed once, quietly; skipped when the daemons exist.
 SLURM := /usr/sbin/slurmctld /usr/sbin/slurmd /usr/sbin/munged
 
@@ -44,6 +44,11 @@ run-all: setup
 
 figures: setup
 	$(PY) -m mbrl_ref reproduce fig8.2 --runs 30 --json build/fig8_2.json --plot build/fig8_2.png
+
+# The quick loop while changing code: every test not marked slow (no notebook executed, no real
+# submission graded, no build), about a minute on a quiet 2-core machine. CI runs `make test`.
+check: setup
+	$(PY) -m pytest -q -n 2 -m "not slow"
 
 # The tests also need Chromium (the review page is tested in a real browser) and Slurm (the
 # README's sbatch script runs on a real cluster). Two workers, handed one test at a time,

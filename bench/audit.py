@@ -25,7 +25,7 @@ import nbformat
 
 from mbrl_course.audit.cli import auditor_for, select
 from mbrl_course.audit.grading import Job, run_job
-from mbrl_course.layout import course_root
+from mbrl_course.course import course_root
 
 
 def _grade_seconds(nb: nbformat.NotebookNode, ag: Path, name: str, repeat: int = 2) -> float:

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gradebook import synthetic  # noqa: E402 - the gradebook bench's synthetic results
 
-from mbrl_course.backup import backup  # noqa: E402
-from mbrl_course.gradebook_db import GradebookDB  # noqa: E402
+from mbrl_course.gradebook.backup import backup  # noqa: E402
+from mbrl_course.gradebook.db import GradebookDB  # noqa: E402
 
 
 def _fill(db: GradebookDB, n: int) -> None:

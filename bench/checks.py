@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from mbrl_course.layout import default_layout
+from mbrl_course.course import default_layout
 from mbrl_course.validate import execute_notebook
 
 TARGET_S = 2.0

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from mbrl_course.gradebook_db import GradebookDB
-from mbrl_course.outputs import export_db
+from mbrl_course.gradebook.db import GradebookDB
+from mbrl_course.gradebook.outputs import export_db
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
 
 

@@ -29,10 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from mbrl_course import samples
-from mbrl_course.autograders import find_autograders
-from mbrl_course.batch import Settings, grade_batch
-from mbrl_course.layout import course_root
+from mbrl_course.autograder import find_autograders
+from mbrl_course.corpus import samples
+from mbrl_course.course import course_root
+from mbrl_course.grading.batch import Settings, grade_batch
 from mbrl_grader.results import Limits
 
 PLAIN_EXEC = r"""
@@ -122,8 +122,9 @@ def main() -> int:
         settings = Settings(
             autograders=find_autograders(root / "autograder"), limits=Limits(timeout_s=args.timeout)
         )
-        for name in corpora:  # one-time cost (reading the question tables) outside the timings
-            settings.table(name)
+        settings.prepare(
+            list(corpora)
+        )  # one-time cost (question tables, digests) outside the timings
         n = len(jobs)
         print(f"{n} gradable samples from {', '.join(corpora)}; {os.cpu_count()} cores")
         print(f"load average before: {_load()} (other processes skew every figure below)\n")

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import nbformat
 
-from mbrl_course.inject import make_submission
-from mbrl_course.layout import course_root
+from mbrl_course.corpus.inject import make_submission
+from mbrl_course.course import course_root
 
 
 def _local(root: Path, name: str, nb_path: Path, out: Path) -> tuple[float, dict]:

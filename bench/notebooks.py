@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from mbrl_course.layout import default_layout
+from mbrl_course.course import default_layout
 from mbrl_course.validate import execute_notebook, grade
 
 EXEC_TARGET_S, GRADE_TARGET_S = 60.0, 90.0

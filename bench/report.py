@@ -21,12 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from mbrl_course.gradebook_db import GradebookDB
+from mbrl_course.gradebook.db import GradebookDB
 from mbrl_course.report.collect import collect
 from mbrl_course.report.html import report_html
 from mbrl_course.report.synthetic import populate_class
 from mbrl_course.report.terminal import summary
-from mbrl_course.written import load_rubrics
+from mbrl_course.written.rubrics import load_rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "02_dyna"

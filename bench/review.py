@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mbrl_course.gradebook_db import GradebookDB
+from mbrl_course.gradebook.db import GradebookDB
 from mbrl_course.review.cli import make_review_server
 from mbrl_course.review.synthetic import ASSIGNMENT, populate, synthetic_rubrics
 

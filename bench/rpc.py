@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from mbrl_course.layout import course_root
+from mbrl_course.course import course_root
 from mbrl_grader.sandbox import affinity, isolation
 from mbrl_grader.sandbox.client import WorkerClient
 

@@ -30,8 +30,9 @@ from pathlib import Path
 import nbformat
 
 from mbrl_course import similarity
-from mbrl_course.inject import make_submission
-from mbrl_course.layout import default_layout
+from mbrl_course.cli import main as cli_main
+from mbrl_course.corpus.inject import make_submission
+from mbrl_course.course import default_layout
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -90,8 +91,9 @@ def main(argv: list[str] | None = None) -> None:
             nbformat.write(make_submission(student, src), subs / f"copy_of_{j:04d}.ipynb")
         start, cpu = time.perf_counter(), time.process_time()
         with redirect_stdout(StringIO()) as shown:
-            similarity.main(
+            cli_main(
                 [
+                    "similarity",
                     str(subs),
                     "--assignment",
                     name,

@@ -4,7 +4,7 @@
 
 Starts the cluster of ``deploy/slurm/test-cluster.sh`` in a scratch folder, submits
 ``deploy/slurm/grade-array.sbatch`` as an array of ``--shards`` tasks (one core each) over the
-first ``--samples`` 02_dyna samples that ``tests/course/test_slurm.py`` uses, merges the shards,
+first ``--samples`` 02_dyna samples that ``tests/course/grading/test_slurm.py`` uses, merges the shards,
 grades the same files once with ``--jobs 2``, and stops the cluster. Prints: cluster start time,
 array job wall time (sbatch to the last task leaving squeue) and each task's run time as Slurm
 recorded it, merge time, one-shot time, stop time. Figures are printed, never asserted.

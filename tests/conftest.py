@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mbrl_course.layout import Layout, default_layout
+from mbrl_course.course import Layout, default_layout
 from mbrl_grader.results import SubmissionResult
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _no_real_gradebook(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
     """No test reads or writes the machine's real gradebook: the gradebook settings of the shell
     are cleared and the default course folder (``$XDG_DATA_HOME/mbrl-course``) is a temporary one."""
-    from mbrl_course.layout import ENV_COURSE_DIR, ENV_GRADEBOOK
+    from mbrl_course.course import ENV_COURSE_DIR, ENV_GRADEBOOK
 
     monkeypatch.delenv(ENV_GRADEBOOK, raising=False)
     monkeypatch.delenv(ENV_COURSE_DIR, raising=False)

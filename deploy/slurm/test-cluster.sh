@@ -11,7 +11,7 @@
 # (-f, SLURM_CONF), so /etc/slurm and /etc/munge are left alone and two clusters can run side
 # by side. Ports: SLURMCTLD_PORT and SLURMD_PORT (default 6817 and 6818). `start` returns when
 # the node is idle, or fails (printing the daemons' logs) after START_TIMEOUT seconds (default
-# 60; run `stop` then too). Used by tests/course/test_slurm.py; handy for trying deploy/slurm/grade-array.sbatch.
+# 60; run `stop` then too). Used by tests/course/grading/test_slurm.py; handy for trying deploy/slurm/grade-array.sbatch.
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mbrl_course import export
-from mbrl_course.layout import CourseConfigError, gradebook_path, is_code_checkout
+from mbrl_course.cli import main as cli_main
+from mbrl_course.course import gradebook_path, is_code_checkout
+from mbrl_course.errors import CourseConfigError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,7 +56,7 @@ def test_a_broken_course_toml_is_a_clear_error(tmp_path, monkeypatch, capsys):
         gradebook_path(None, tmp_path)
     (tmp_path / "course.toml").write_text("gradebook = 3\n")
     monkeypatch.chdir(tmp_path)
-    assert export.main([]) == 2
+    assert cli_main(["export"]) == 2
     assert "gradebook must be a path" in capsys.readouterr().err
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from mbrl_envs.demos.model_learning import CHECKPOINTS, corridor_demo, corridor_values
 
+pytestmark = pytest.mark.slow  # executes the notebook
+
 NAME = "01_model_learning"
 
 

@@ -12,6 +12,8 @@ from mbrl_envs import GridWorld
 from mbrl_envs.demos import dyna as demos
 from mbrl_envs.widgets import run_when_ready
 
+pytestmark = pytest.mark.slow  # executes the notebook
+
 NAME = "02_dyna"
 
 

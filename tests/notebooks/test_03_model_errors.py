@@ -13,6 +13,8 @@ import pytest
 
 from mbrl_envs.demos import model_errors as demos
 
+pytestmark = pytest.mark.slow  # executes the notebook
+
 NAME = "03_model_errors"
 SUMMARY = re.compile(
     r"^\[(?P<label>[^\]]+)\] (?P<agent>.+?)\s+episode 1:\s+(?P<first>[\d.]+) steps\s+"

@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--strict", action="store_true", help="exit 1 on survivors or false rejects")
     ns = ap.parse_args(argv)
 
-    from mbrl_course.layout import course_root
+    from mbrl_course.course import course_root
 
     root = course_root(ns.root)
     out = ns.out if ns.out is not None else root / "audit"

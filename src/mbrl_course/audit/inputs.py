@@ -2,7 +2,7 @@
 
 The digest of one assignment covers its master folder, its submission corpus, the reference
 and grader packages (the hidden tests call both) and its equivalents file. A committed report
-whose digest differs from the one computed now is stale (``tests/course/test_audit_report.py``).
+whose digest differs from the one computed now is stale (``tests/course/audit/test_audit_report.py``).
 """
 
 from __future__ import annotations

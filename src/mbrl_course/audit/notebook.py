@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from mbrl_course.inject import defined_names
+from mbrl_course.corpus.inject import defined_names
 
 from . import behaviours
 from . import mutants as mutation

@@ -19,7 +19,7 @@ from typing import Any
 
 import nbformat
 
-from mbrl_course.inject import make_submission
+from mbrl_course.corpus.inject import make_submission
 
 from . import behaviours
 from .grading import Job, JobResult, Stage, mutant_limits, run_jobs

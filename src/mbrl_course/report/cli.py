@@ -8,35 +8,36 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from ..gradebook_db import GradebookDB, SchemaError
-from ..layout import CourseConfigError, default_layout, gradebook_path
-from ..written import load_rubrics
+from ..course import default_layout, gradebook_path
+from ..errors import CourseConfigError
+from ..gradebook.db import GradebookDB, SchemaError
+from ..options import add_assignment, add_db, resolve_assignment
+from ..written.rubrics import load_rubrics
 from .collect import collect
 from .html import report_html
 from .terminal import summary
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """CLI entry point (see the module docstring)."""
-    ap = argparse.ArgumentParser(prog="mbrl-course report", description=__doc__.split("\n")[0])
-    ap.add_argument("--assignment", required=True, metavar="NN", help="e.g. 02 or 02_dyna")
-    ap.add_argument("--root", type=Path, default=None, help="course folder (default: this one)")
-    ap.add_argument(
-        "--db", type=Path, default=None, help="gradebook (default: the course's, see README)"
-    )
-    ap.add_argument("--out", type=Path, default=Path("."), help="folder for the HTML page")
-    ap.add_argument(
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course report` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = __doc__.split("\n")[0]
+    add_assignment(p, required=True)
+    add_db(p)
+    p.add_argument("--out", type=Path, default=Path("."), help="folder for the HTML page")
+    p.add_argument(
         "--similarity",
         type=Path,
         default=None,
         help="similarity.csv of `mbrl-course similarity` (default: similarity/similarity.csv "
         "next to the gradebook, if any)",
     )
-    ap.add_argument("--top", type=int, default=8, help="lines per list in the terminal")
-    ns = ap.parse_args(argv)
+    p.add_argument("--top", type=int, default=8, help="lines per list in the terminal")
+
+
+def run(ns: argparse.Namespace) -> int:
+    """`mbrl-course report` (see the module docstring)."""
     layout = default_layout(ns.root)
     try:
         db_path = gradebook_path(ns.db, layout.root)
@@ -54,12 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     with db:
         known = db.assignments()
-        matches = [a for a in known if ns.assignment in (a, a.split("_", 1)[0])]
-        if len(matches) != 1:
-            print(f"mbrl-course report: no single assignment matches {ns.assignment!r} in "
-                  f"{db_path} (known: {', '.join(known) or 'none'})", file=sys.stderr)  # fmt: skip
-            return 2
-        name = matches[0]
+        name = resolve_assignment(ns.assignment, known)
         autograder = layout.autograder / name
         rubrics = load_rubrics(autograder) if (autograder / "rubrics.json").is_file() else {}
         data = collect(db, name, rubrics=rubrics, autograder_dir=autograder,

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from mbrl_grader.results import Status
 
-from ..gradebook_db import GradebookDB, natural_key
-from ..leaks import parse_test_file
-from ..written import Rubric
+from ..gradebook.db import GradebookDB, natural_key
+from ..validate.leaks import parse_test_file
+from ..written.rubrics import Rubric
 
 TOP_MESSAGES = 3
 """Most frequent failure messages shown per test."""

@@ -18,10 +18,10 @@ import numpy as np
 
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
 
-from ..gradebook_db import GradebookDB
-from ..leaks import parse_test_file
+from ..gradebook.db import GradebookDB
 from ..review.synthetic import ANSWERS
-from ..written import load_rubrics
+from ..validate.leaks import parse_test_file
+from ..written.rubrics import load_rubrics
 
 HOSTILE_EVERY = 7
 """Submissions 8, 58, 108, ... copy a buggy sample and fail with :data:`HOSTILE_MESSAGE`."""

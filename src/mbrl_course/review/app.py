@@ -3,7 +3,7 @@
 Why this shape: graders are fastest grading one question for every student in a row (the rubric
 stays in their head), so a page shows one answer of one question with that question's rubric
 next to it, and the keyboard moves on. Scores live in the gradebook database
-(:class:`~mbrl_course.gradebook_db.GradebookDB`); every save carries the version the page loaded,
+(:class:`~mbrl_course.gradebook.db.GradebookDB`); every save carries the version the page loaded,
 so two pages open at once never overwrite each other: the second save gets a conflict notice and
 the stored score instead. A score given for an answer that a regrade has since replaced
 ("answer changed since graded") counts as not graded: ``u`` and the progress count it, the page
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 
-from ..gradebook_db import (
+from ..gradebook.db import (
     ANSWER_CHANGED,
     Conflict,
     GradebookDB,
@@ -38,7 +38,8 @@ from ..gradebook_db import (
     WrittenAnswerRow,
     answer_digest,
 )
-from ..written import Rubric, status_message
+from ..written.answers import status_message
+from ..written.rubrics import Rubric
 from .blind import BlindOrder
 from .render import inline_html, markdown_html
 

@@ -18,25 +18,14 @@ from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from ..gradebook_db import GradebookDB
-from ..layout import CourseConfigError, default_layout, gradebook_path
-from ..written import Rubric, load_rubrics
+from ..course import default_layout, gradebook_path
+from ..errors import CourseConfigError
+from ..gradebook.db import GradebookDB
+from ..options import add_assignment, add_db, resolve_assignment
+from ..written.rubrics import Rubric, load_rubrics
 from .app import Reviewer, create_app
 
 HOST = "127.0.0.1"
-
-
-def resolve_assignment(wanted: str, known: Sequence[str]) -> str:
-    """Return the assignment `wanted` names: exact, or by its number prefix ("04")."""
-    if wanted in known:
-        return wanted
-    matches = [name for name in known if name.split("_", 1)[0] == wanted or name.startswith(wanted)]
-    if len(matches) != 1:
-        raise SystemExit(
-            f"mbrl-course review: no single assignment matches {wanted!r} "
-            f"(known: {', '.join(known) or 'none'})"
-        )
-    return matches[0]
 
 
 def rubrics_for(autograder_root: Path, assignments: Sequence[str]) -> dict[str, dict[str, Rubric]]:
@@ -75,24 +64,22 @@ def make_review_server(
     return server, f"http://{HOST}:{server.server_port}/?token={token}"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the review server until Ctrl-C."""
-    parser = argparse.ArgumentParser(prog="mbrl-course review", description=__doc__.split("\n")[0])
-    parser.add_argument("--root", type=Path, default=None, help="course folder (default: here)")
-    parser.add_argument("--assignment", metavar="NN", help="review only this assignment")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: free)")
-    parser.add_argument(
-        "--db", type=Path, default=None, help="gradebook (default: the course's, see README)"
-    )
-    parser.add_argument(
-        "--grader", default=None, help="name stored with each score (default: user)"
-    )
-    parser.add_argument(
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `mbrl-course review` (the parser tree is :mod:`mbrl_course.cli`)."""
+    p.description = __doc__.split("\n")[0]
+    add_assignment(p, default_help="every assignment in the gradebook")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: free)")
+    add_db(p)
+    p.add_argument("--grader", default=None, help="name stored with each score (default: user)")
+    p.add_argument(
         "--show-names",
         action="store_true",
         help="show submission ids (default: blind grading, answers named 'Submission N')",
     )
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the review server until Ctrl-C."""
     layout = default_layout(args.root)
     try:
         db_path = gradebook_path(args.db, layout.root)

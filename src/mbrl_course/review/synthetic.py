@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 from mbrl_grader.results import Status, SubmissionResult, TestOutcome
 
-from ..gradebook_db import GradebookDB
-from ..written import Rubric, RubricItem
+from ..gradebook.db import GradebookDB
+from ..written.rubrics import Rubric, RubricItem
 
 ASSIGNMENT = "99_synthetic"
 SCRIPT_ANSWER = (
