@@ -1,7 +1,8 @@
 """What an audit depends on: its input files' digest and the checked-in equivalent mutants.
 
-The digest of one assignment covers its master folder, its submission corpus, the reference
-and grader packages (the hidden tests call both) and its equivalents file. A committed report
+The digest of one assignment covers its master folder, its submission corpus, every package
+grading imports (``GRADING_PACKAGES``: the grader, the reference and the students' ``mbrl_envs``,
+which hidden tests and fakes import too) and its equivalents file. A committed report
 whose digest differs from the one computed now is stale (``tests/course/audit/test_audit_report.py``).
 """
 
@@ -11,7 +12,9 @@ import hashlib
 import json
 from pathlib import Path
 
-SHARED_INPUTS = ("src/mbrl_ref", "src/mbrl_grader")
+from ..autograder import GRADING_PACKAGES
+
+SHARED_INPUTS = tuple(f"src/{name}" for name in GRADING_PACKAGES)
 SKIPPED_PARTS = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache")
 
 

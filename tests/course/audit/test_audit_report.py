@@ -74,3 +74,23 @@ def test_killed_mutants_are_diagnosed_at_the_right_place(name: str) -> None:
     assert right >= 0.9 * killed, f"{name}: {right} of {killed} killed mutants diagnosed"
     assert not section["contradictions"], section["contradictions"]
     assert not section["undeclared"] and not section["unknown_behaviours"]
+
+
+def test_digest_covers_every_package_grading_imports(tmp_path: Path) -> None:
+    """A change in any package grading imports (mbrl_envs included) makes the report stale."""
+    from mbrl_course.autograder import GRADING_PACKAGES
+
+    name = "00_toy"
+    for rel in ("solutions/00_toy/m.ipynb", "tests/submissions/00_toy/v.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    for package in GRADING_PACKAGES:
+        (tmp_path / "src" / package).mkdir(parents=True)
+        (tmp_path / "src" / package / "__init__.py").write_text("")
+    before = inputs.digest(tmp_path, name)
+    for package in GRADING_PACKAGES:
+        module = tmp_path / "src" / package / "__init__.py"
+        module.write_text("CHANGED = True\n")
+        assert inputs.digest(tmp_path, name) != before, f"a change in {package} went unnoticed"
+        module.write_text("")
+    assert inputs.digest(tmp_path, name) == before
