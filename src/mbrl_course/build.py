@@ -52,6 +52,7 @@ from .autograder_zip import (  # noqa: F401 - re-exported for callers and tests
 )
 from .errors import BuildError
 from .layout import AUTOGRADER_PACKAGES, STUDENT_PACKAGE, Layout
+from .public_tests import public_test_problems
 
 MASTER_DIR_RE = re.compile(r"^\d{2}_[A-Za-z0-9_]+$")
 IGNORED_NAMES = (
@@ -231,6 +232,9 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
     config = read_master_config(master)
     check_master_config(master, config)
     check_points(master)
+    problems = public_test_problems(master)
+    if problems:
+        raise BuildError("one public test per question:\n  " + "\n  ".join(problems))
     student_out = out_root / "assignments" / name
     ag_out = out_root / "autograder" / name
     with tempfile.TemporaryDirectory(prefix=f"mbrl-build-{name}-") as tmp:

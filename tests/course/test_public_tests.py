@@ -1,0 +1,44 @@
+"""One public test case per question (issue 21): otter must never print "passed" beside a failure."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mbrl_course import build
+from mbrl_course.layout import Layout, default_layout
+from mbrl_course.public_tests import public_cases_per_question, public_test_problems
+
+REPO = Path(__file__).resolve().parents[2]
+REAL = default_layout(REPO)
+REAL_MASTERS = build.discover_masters(REAL.solutions)
+FIXTURE_SOLUTIONS = Path(__file__).parent / "fixtures_build" / "solutions"
+
+
+@pytest.mark.parametrize("name", sorted(REAL_MASTERS))
+def test_every_built_question_has_at_most_one_public_case(name: str) -> None:
+    """Each question of the committed student folder declares at most one public test case."""
+    assert public_test_problems(REAL_MASTERS[name]) == []
+    counts = public_cases_per_question(REAL.assignments / name / "tests")
+    assert counts, f"no built tests found in assignments/{name}/tests"
+    assert {q: n for q, n in counts.items() if n > 1} == {}
+
+
+def test_a_master_with_two_public_tests_in_a_question_is_refused(tmp_path: Path) -> None:
+    """The build names the question and its public tests, and writes nothing for that master."""
+    shutil.copytree(FIXTURE_SOLUTIONS, tmp_path / "solutions")
+    layout = Layout(root=tmp_path, src=REAL.src)
+    path = layout.solutions / "00_tiny" / "00_tiny.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    hidden = [c for c in nb.cells if "def test_double_matches_reference_secretly" in c.source]
+    hidden[0].source = hidden[0].source.replace("hidden: true\n", "")
+    nbformat.write(nb, path)
+    with pytest.raises(build.BuildError, match="00_tiny q1: 2 public tests") as raised:
+        build.build(layout)
+    assert "test_double_returns_a_number, test_double_matches_reference_secretly" in str(
+        raised.value
+    )
+    assert not (layout.assignments / "00_tiny").exists()
