@@ -42,3 +42,31 @@ def test_a_master_with_two_public_tests_in_a_question_is_refused(tmp_path: Path)
         raised.value
     )
     assert not (layout.assignments / "00_tiny").exists()
+
+
+class _NoTieBreakDynaQ:
+    """select_action with two mistakes that fail different former cases of 02 q1_1."""
+
+    def __init__(self, n_states, n_actions, epsilon=0.1, initial_q=None, **_):
+        import numpy as np
+
+        self.Q = np.zeros((n_states, n_actions)) if initial_q is None else np.array(initial_q)
+        self.epsilon, self.n_actions = epsilon, n_actions
+
+    def select_action(self, s):
+        import numpy as np
+
+        if np.random.rand() < self.epsilon:
+            return int(np.random.randint(self.n_actions - 1))  # never the last action
+        return int(np.argmax(self.Q[s]))  # the first maximum: no tie-break
+
+
+def test_otter_shows_no_passed_line_beside_a_failing_case() -> None:
+    """otter's own summary of the built 02 q1_1 check: one failed result, every case's message."""
+    from otter.test_files.exception_test import ExceptionTestFile
+
+    test_file = ExceptionTestFile.from_file(str(REAL.assignments / "02_dyna" / "tests" / "q1_1.py"))
+    test_file.run({"DynaQ": _NoTieBreakDynaQ})
+    summary = test_file.summary()
+    assert "passed" not in summary.lower() and "1 result" in summary
+    assert "break ties at random" in summary and "with epsilon=1 every call explores" in summary
