@@ -65,6 +65,48 @@ def test_require_stops_the_test_and_passing_checks_raise_nothing() -> None:
         assert check.expect(1 == 1, "fine")
 
 
+def test_a_stop_in_one_part_lets_the_next_part_run() -> None:
+    """require(), a failed student call or an assert ends its part only; every part reports."""
+    reached = []
+
+    def broken() -> None:
+        raise ValueError("boom")
+
+    def body() -> None:
+        with Checks() as check:
+            with check.part():
+                check.require(False, "no shape")
+                reached.append("first")
+            with check.part():
+                check.call("f", broken)
+                reached.append("second")
+            with check.part():
+                raise AssertionError("plain assert")
+            with check.part():
+                check.expect(False, "last case")
+                reached.append("last")
+
+    text = _failure(body)
+    assert reached == ["last"]
+    assert text.splitlines()[0] == "no shape" and "your `f()` raised ValueError: boom" in text
+    assert text.splitlines()[-2:] == ["plain assert", "last case"]
+
+
+def test_parts_that_all_hold_raise_nothing_and_grader_failures_pass_through() -> None:
+    """Passing parts raise nothing; a grader failure inside a part reaches the grader."""
+    with Checks() as check:
+        with check.part():
+            check.expect(True, "fine")
+    with pytest.raises(WorkerTimeout):
+        with Checks() as check:
+            with check.part():
+                check.call("f", _raise_timeout)
+
+
+def _raise_timeout() -> None:
+    raise WorkerTimeout("too slow")
+
+
 def test_plain_assert_reports_its_message_only() -> None:
     """An assert inside the block becomes CheckFailed with the message and nothing else."""
 

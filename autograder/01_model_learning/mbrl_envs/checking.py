@@ -162,6 +162,16 @@ class Checks:
             self.failures.append(f"{report}{': ' + why if why else ''}")
             raise CheckFailed(self.report()) from None
 
+    def part(self) -> _Part:
+        """One independent case of a check: a stop inside it ends this case only.
+
+        Why: one question shows ONE public test (otter prints "passed" per test, so a passing
+        test would stand beside a failing one); its cases run as ``with check.part():`` blocks,
+        and a failed :meth:`require` or student call in one case still lets the next case run.
+        Everything observed is reported together when the ``with Checks()`` block ends.
+        """
+        return _Part(self)
+
     def report(self) -> str:
         """All failed observations, one paragraph each."""
         return "\n".join(self.failures)
@@ -194,6 +204,31 @@ class Checks:
         if error is None and self.failures:
             raise CheckFailed(self.report())
         return False  # anything else (a grader failure, a bug of the check) passes through
+
+
+class _Part:
+    """The context of :meth:`Checks.part`: keeps what a case observed, absorbs its stop."""
+
+    def __init__(self, checks: Checks) -> None:
+        self.checks = checks
+
+    def __enter__(self) -> Checks:
+        return self.checks
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        """Record the case's stop like :meth:`Checks.__exit__`, then let the next case run."""
+        if error is None:
+            return False
+        try:
+            self.checks.__exit__(kind, error, tb)
+        except CheckFailed:
+            return True  # recorded in checks.failures; reported when the whole check ends
+        return False  # a grader failure or a bug of the check passes through
 
 
 def check_choice(name: str, value: Any, letters: str = "abcd") -> None:

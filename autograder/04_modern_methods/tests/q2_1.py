@@ -5,133 +5,130 @@ OK_FORMAT = False
 name = "q2_1"
 points = 5
 
-@test_case(points=0.5, hidden=False, 
-    success_message="OK: random_shooting_action returns an int action, the first action of the only rewarding sequence.")
-def test_shooting_returns_first_action_of_best_sequence(random_shooting_action):
-    """Public: an int in range(model.n_actions); the FIRST action of the only rewarding sequence.
+@test_case(points=1, hidden=False, 
+    success_message="OK: random_shooting_action returns an int action, the first action of the only rewarding sequence, and passes one small model per instruction (rollout length, imagined states, discount, unknown moves, negative returns). After you submit, the grade also runs MPC on a task and checks more models.")
+def test_shooting_public(random_shooting_action):
+    """Public: an int action, the FIRST action of the only rewarding sequence, and one small model per instruction (rollouts of `horizon` steps, imagined states, gamma**t, (None, None), negative returns).
 
-    With 60 candidates of 2 binary actions, the rewarding sequence (1 of 4) is missed with
-    P = 0.75**60 < 1e-7.
-
-    Checks: random_shooting_action
-    """
-    import random
-    import numpy as np
-    from mbrl_envs.checking import Checks
-    np.random.seed(0)
-    random.seed(0)
-
-    class OnlyOneWay:
-        n_actions = 2
-
-        def predict(self, s, a):
-            s, a = (int(s), int(a))
-            if s == 0:
-                return (1, 0.0) if a == 1 else (2, 0.0)
-            if s == 1:
-                return (2, 1.0) if a == 0 else (2, 0.0)
-            return (2, 0.0)
-    with Checks() as check:
-        a = check.call('random_shooting_action', random_shooting_action, OnlyOneWay(), 0, 2, 60)
-        check.require(isinstance(a, (int, np.integer)) and (not isinstance(a, bool)), 'random_shooting_action should return one int action, got {!r}'.format(a))
-        check.expect(0 <= int(a) < 2, 'the action must be in range(model.n_actions), got {}'.format(a))
-        check.expect(int(a) == 1 or not 0 <= int(a) < 2, 'only the sequence (1, 0) collects reward from state 0 (horizon 2, 60 candidates), so MPC must execute its FIRST action, 1, and keep the sequence with the HIGHEST return; got {}'.format(a))
-
-@test_case(points=0.5, hidden=False, 
-    success_message="OK: one small model per instruction (rollout length, imagined states, discount, unknown moves, negative returns). After you submit, hidden tests also run MPC on a task and check more models.")
-def test_shooting_small_models(random_shooting_action):
-    """Public: rollouts of `horizon` steps, imagined states, gamma**t, (None, None), negative returns.
-
+    Case 1 (was `test_shooting_returns_first_action_of_best_sequence`): an int in
+    range(model.n_actions); the FIRST action of the only rewarding sequence.
+    With 60 candidates of 2 binary actions, the rewarding sequence (1 of 4) is missed with P =
+    0.75**60 < 1e-7.
+    Case 2 (was `test_shooting_small_models`): rollouts of `horizon` steps, imagined states,
+    gamma**t, (None, None), negative returns.
     Each case has horizon <= 2 and 60 candidates of at most 4 sequences: a needed sequence is
     missed with P <= 0.75**60 < 1e-7 (6 calls: P < 1e-6).
 
+    Every case runs in its own `check.part()`: a case that cannot run does not stop the others.
+
     Checks: random_shooting_action
     """
-    import random
-    import numpy as np
     from mbrl_envs.checking import Checks
-    np.random.seed(1)
-    random.seed(1)
-
-    class Depth:
-        n_actions = 2
-
-        def __init__(self):
-            self.deepest = -1
-
-        def predict(self, s, a):
-            self.deepest = max(self.deepest, int(s))
-            return (int(s) + 1, 0.0)
-
-    class TwoSteps:
-        n_actions = 2
-
-        def predict(self, s, a):
-            s, a = (int(s), int(a))
-            if s == 0:
-                return (1, 0.0) if a == 0 else (9, 1.0)
-            if s == 1:
-                return (9, 5.0) if a == 1 else (9, 0.0)
-            return (9, 0.0)
-
-    class SoonOrLater:
-        n_actions = 2
-
-        def predict(self, s, a):
-            s, a = (int(s), int(a))
-            if s == 0:
-                return (9, 1.0) if a == 0 else (1, 0.0)
-            if s == 1:
-                return (9, 3.0)
-            return (9, 0.0)
-
-    class Unknown:
-        n_actions = 2
-
-        def predict(self, s, a):
-            s, a = (int(s), int(a))
-            if s == 5:
-                return (None, None)
-            if s == 0 and a == 1:
-                return (5, 1.0)
-            return (1, 0.0)
-
-    class OneOfFour:
-        n_actions = 4
-
-        def predict(self, s, a):
-            if int(s) != 0:
-                return (None, None)
-            return (9, float(int(a) == 3))
-
-    class Costs:
-        n_actions = 2
-
-        def predict(self, s, a):
-            if int(s) == 9:
-                return (None, None)
-            return (9, -0.1 if int(a) == 1 else -1.0)
     with Checks() as check:
+        with check.part():
+            import random
+            import numpy as np
+            np.random.seed(0)
+            random.seed(0)
 
-        def act(model, *args, **kwargs):
-            return int(np.ravel(check.call('random_shooting_action', random_shooting_action, model, *args, **kwargs))[0])
-        depth = Depth()
-        act(depth, 0, 3, 10)
-        two = act(TwoSteps(), 0, 2, 60, gamma=1.0)
-        low, high = (act(SoonOrLater(), 0, 2, 60, gamma=0.2), act(SoonOrLater(), 0, 2, 60, gamma=1.0))
-        four, costs = (act(OneOfFour(), 0, 1, 60), act(Costs(), 0, 1, 60))
-        best_lost = four != 3 and costs != 1
-        unsure = ' (the one-step cases of this check show that the best candidate is not kept, which alone can explain this)' if best_lost else ''
-        check.expect(depth.deepest == 2, 'with horizon 3 every imagined rollout takes 3 steps, so the model is asked about imagined steps 0, 1 and 2 only; your rollouts reached step {}: draw n_candidates sequences, each of exactly `horizon` actions'.format(depth.deepest))
-        check.expect(two == 0, 'reward 5 needs action 0 from state 0 and then action 1 from the IMAGINED next state 1, so the best first action is 0; you chose {}{}'.format(two, unsure or ': apply each action to the state the model predicted for the previous one'))
-        check.expect((low, high) == (0, 1), 'reward 1 now or reward 3 one step later: with gamma = 0.2 the returns are 1 and 0.2 * 3 = 0.6 (expected action 0), with gamma = 1 they are 1 and 3 (expected 1); you chose {} and {}{}'.format(low, high, unsure or ': add gamma**t * r for the reward of step t, with the gamma argument'))
-        if best_lost:
-            check.expect(False, 'in two one-step cases MPC did not choose the best first action: with 4 actions only action 3 pays (you chose {}), and when every move costs, action 1 costs least (you chose {}): keep the candidate with the HIGHEST return'.format(four, costs))
-        else:
-            check.expect(four == 3, 'with 4 actions, horizon 1 and 60 candidates, the candidates include action 3 (the only one that pays) and MPC must choose it; got {}: draw each action from all model.n_actions actions'.format(four))
-            check.expect(costs == 1, 'all returns are negative here (action 1 costs 0.1, action 0 costs 1), so the best sequence starts with 1; got {}: do not start the search from a best return of 0 (or a default action); start from -infinity or from the first candidate'.format(costs))
-        unknown = int(np.ravel(check.call_explained('when the model returns (None, None), stop that rollout and keep the return collected so far', 'random_shooting_action', random_shooting_action, Unknown(), 0, 2, 60, gamma=0.9))[0])
-        check.expect(unknown == 1, 'sequences starting with action 1 collect reward 1 before the model returns (None, None), so the best first action is 1; you chose {}{}'.format(unknown, unsure or ': keep the return collected so far when a rollout stops'))
+            class OnlyOneWay:
+                n_actions = 2
+
+                def predict(self, s, a):
+                    s, a = (int(s), int(a))
+                    if s == 0:
+                        return (1, 0.0) if a == 1 else (2, 0.0)
+                    if s == 1:
+                        return (2, 1.0) if a == 0 else (2, 0.0)
+                    return (2, 0.0)
+            a = check.call('random_shooting_action', random_shooting_action, OnlyOneWay(), 0, 2, 60)
+            check.require(isinstance(a, (int, np.integer)) and (not isinstance(a, bool)), 'random_shooting_action should return one int action, got {!r}'.format(a))
+            check.expect(0 <= int(a) < 2, 'the action must be in range(model.n_actions), got {}'.format(a))
+            check.expect(int(a) == 1 or not 0 <= int(a) < 2, 'only the sequence (1, 0) collects reward from state 0 (horizon 2, 60 candidates), so MPC must execute its FIRST action, 1, and keep the sequence with the HIGHEST return; got {}'.format(a))
+        with check.part():
+            import random
+            import numpy as np
+            np.random.seed(1)
+            random.seed(1)
+
+            class Depth:
+                n_actions = 2
+
+                def __init__(self):
+                    self.deepest = -1
+
+                def predict(self, s, a):
+                    self.deepest = max(self.deepest, int(s))
+                    return (int(s) + 1, 0.0)
+
+            class TwoSteps:
+                n_actions = 2
+
+                def predict(self, s, a):
+                    s, a = (int(s), int(a))
+                    if s == 0:
+                        return (1, 0.0) if a == 0 else (9, 1.0)
+                    if s == 1:
+                        return (9, 5.0) if a == 1 else (9, 0.0)
+                    return (9, 0.0)
+
+            class SoonOrLater:
+                n_actions = 2
+
+                def predict(self, s, a):
+                    s, a = (int(s), int(a))
+                    if s == 0:
+                        return (9, 1.0) if a == 0 else (1, 0.0)
+                    if s == 1:
+                        return (9, 3.0)
+                    return (9, 0.0)
+
+            class Unknown:
+                n_actions = 2
+
+                def predict(self, s, a):
+                    s, a = (int(s), int(a))
+                    if s == 5:
+                        return (None, None)
+                    if s == 0 and a == 1:
+                        return (5, 1.0)
+                    return (1, 0.0)
+
+            class OneOfFour:
+                n_actions = 4
+
+                def predict(self, s, a):
+                    if int(s) != 0:
+                        return (None, None)
+                    return (9, float(int(a) == 3))
+
+            class Costs:
+                n_actions = 2
+
+                def predict(self, s, a):
+                    if int(s) == 9:
+                        return (None, None)
+                    return (9, -0.1 if int(a) == 1 else -1.0)
+
+            def act(model, *args, **kwargs):
+                return int(np.ravel(check.call('random_shooting_action', random_shooting_action, model, *args, **kwargs))[0])
+            depth = Depth()
+            act(depth, 0, 3, 10)
+            two = act(TwoSteps(), 0, 2, 60, gamma=1.0)
+            low, high = (act(SoonOrLater(), 0, 2, 60, gamma=0.2), act(SoonOrLater(), 0, 2, 60, gamma=1.0))
+            four, costs = (act(OneOfFour(), 0, 1, 60), act(Costs(), 0, 1, 60))
+            best_lost = four != 3 and costs != 1
+            unsure = ' (the one-step cases of this check show that the best candidate is not kept, which alone can explain this)' if best_lost else ''
+            check.expect(depth.deepest == 2, 'with horizon 3 every imagined rollout takes 3 steps, so the model is asked about imagined steps 0, 1 and 2 only; your rollouts reached step {}: draw n_candidates sequences, each of exactly `horizon` actions'.format(depth.deepest))
+            check.expect(two == 0, 'reward 5 needs action 0 from state 0 and then action 1 from the IMAGINED next state 1, so the best first action is 0; you chose {}{}'.format(two, unsure or ': apply each action to the state the model predicted for the previous one'))
+            check.expect((low, high) == (0, 1), 'reward 1 now or reward 3 one step later: with gamma = 0.2 the returns are 1 and 0.2 * 3 = 0.6 (expected action 0), with gamma = 1 they are 1 and 3 (expected 1); you chose {} and {}{}'.format(low, high, unsure or ': add gamma**t * r for the reward of step t, with the gamma argument'))
+            if best_lost:
+                check.expect(False, 'in two one-step cases MPC did not choose the best first action: with 4 actions only action 3 pays (you chose {}), and when every move costs, action 1 costs least (you chose {}): keep the candidate with the HIGHEST return'.format(four, costs))
+            else:
+                check.expect(four == 3, 'with 4 actions, horizon 1 and 60 candidates, the candidates include action 3 (the only one that pays) and MPC must choose it; got {}: draw each action from all model.n_actions actions'.format(four))
+                check.expect(costs == 1, 'all returns are negative here (action 1 costs 0.1, action 0 costs 1), so the best sequence starts with 1; got {}: do not start the search from a best return of 0 (or a default action); start from -infinity or from the first candidate'.format(costs))
+            unknown = int(np.ravel(check.call_explained('when the model returns (None, None), stop that rollout and keep the return collected so far', 'random_shooting_action', random_shooting_action, Unknown(), 0, 2, 60, gamma=0.9))[0])
+            check.expect(unknown == 1, 'sequences starting with action 1 collect reward 1 before the model returns (None, None), so the best first action is 1; you chose {}{}'.format(unknown, unsure or ': keep the return collected so far when a rollout stops'))
 
 @test_case(points=1.5, hidden=True)
 def test_shooting_mpc_reaches_goal(random_shooting_action):

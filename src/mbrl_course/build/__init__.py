@@ -44,6 +44,7 @@ from ..written import rubrics as written_rubrics
 from .autograder_zip import PYTHON_VERSION, make_otter_zip, otter_config_for, rewrite_zip
 from ..errors import BuildError
 from ..course import AUTOGRADER_PACKAGES, STUDENT_PACKAGE, Layout
+from .public_tests import public_test_problems
 
 MASTER_DIR_RE = re.compile(r"^\d{2}_[A-Za-z0-9_]+$")
 IGNORED_NAMES = (
@@ -223,6 +224,9 @@ def build_one(master: Path, out_root: Path, layout: Layout) -> tuple[Path, Path]
     config = read_master_config(master)
     check_master_config(master, config)
     check_points(master)
+    problems = public_test_problems(master)
+    if problems:
+        raise BuildError("one public test per question:\n  " + "\n  ".join(problems))
     student_out = out_root / "assignments" / name
     ag_out = out_root / "autograder" / name
     with tempfile.TemporaryDirectory(prefix=f"mbrl-build-{name}-") as tmp:
