@@ -186,6 +186,42 @@ def test_a_hanging_variant_expects_status_timeout():
     assert "status" not in samples.variant_expectation("bug_x", {"fails": ["q1:test_a"]})
 
 
+def _record(status: str, outcomes: list[tuple[str, bool, str]]):
+    """A GradeRecord of `status` with outcomes (test, passed, failure kind) of question q1."""
+    from mbrl_course.gradebook.rows import GradeRecord
+    from mbrl_grader.results import SubmissionResult, TestOutcome
+
+    tests = [
+        TestOutcome("q1", f"q1 - {k}", True, float(ok), 1.0, ok, "" if ok else "m", name, kind)
+        for k, (name, ok, kind) in enumerate(outcomes)
+    ]
+    return GradeRecord(id="a.ipynb", source="a.ipynb", assignment=NAME,
+                       result=SubmissionResult(status, "", tests))  # fmt: skip
+
+
+def test_a_slow_test_may_pass_or_run_out_of_time_but_nothing_else_moves():
+    """A test listed as slow may pass or time out (status graded or timeout); failing it by an
+    assertion, or any change in the other tests, is still a mismatch."""
+    exp = expectations.variant_expectation(
+        "bug_x", {"fails": ["q1:test_b"], "status": "timeout", "slow": ["q1:test_a"]}
+    ) | {"status": "timeout"}
+    fast = _record("graded", [("test_a", True, ""), ("test_b", False, "assertion")])
+    slow = _record("timeout", [("test_a", False, "timeout"), ("test_b", False, "timeout")])
+    assert expectations.mismatches(fast, exp) == []
+    assert expectations.mismatches(slow, exp) == []
+    wrong = _record("graded", [("test_a", False, "assertion"), ("test_b", False, "assertion")])
+    assert expectations.mismatches(wrong, exp) == ["q1:test_a failed (expected to pass): m"]
+    moved = _record(
+        "timeout", [("test_a", True, ""), ("test_b", True, ""), ("test_c", False, "timeout")]
+    )
+    assert expectations.mismatches(moved, exp) == [
+        "q1:test_c failed (expected to pass): m",
+        "q1:test_b passed (expected to fail)",
+    ]
+    with pytest.raises(expectations.ExpectationError, match="slow"):
+        expectations.variant_expectation("bug_x", {"fails": ["q1:test_a"], "slow": ["q1:test_a"]})
+
+
 @pytest.mark.slow
 def test_fixture_samples_grade_as_expected(tmp_path, monkeypatch):
     """Grading the fixture corpus with the real runner reproduces every expectation."""
