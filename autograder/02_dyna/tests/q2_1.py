@@ -149,7 +149,7 @@ def test_planning_uses_model_predictions(DynaQ):
         got = np.asarray(agent.Q, dtype=float)
         assert pair in model.predicts, f"planning should ask the model what happens after the sampled pair: self.model.sample_experienced() returned {pair}, but self.model.predict was called with {sorted(set(model.predicts)) or 'nothing'}"
 
-        def reachable(target):
+        def reachable(target, got=got, pair=pair, n=n):
             return any((np.isclose(got[pair], target * (1 - (1 - alpha) ** k), rtol=0, atol=1e-09) for k in range(1, 2 * n + 3)))
         target = outcome[1] + gamma * 2.0
         if reachable(target) or reachable(outcome[1] + 2.0):
