@@ -38,7 +38,7 @@ setup: $(STAMP)
 run: setup
 	$(VENV)/bin/mbrl-course run --quick
 
-# The same with every sample (about 100 submissions, four of them deliberate infinite loops).
+# The same with every sample (295 submissions, four deliberate infinite loops and four hangs).
 run-all: setup
 	$(VENV)/bin/mbrl-course run
 
